@@ -1,0 +1,32 @@
+# Compiler settings shared by every target: ccache, warnings, sanitizers, fuzzing.
+
+find_program(SHADOWDIFF_CCACHE ccache)
+if(SHADOWDIFF_CCACHE)
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${SHADOWDIFF_CCACHE})
+endif()
+
+add_compile_options(-Wall -Wextra)
+if(SHADOWDIFF_WERROR)
+  add_compile_options(-Werror)
+endif()
+
+if(SHADOWDIFF_SANITIZE STREQUAL "address")
+  # UBSan stays recoverable so that tests/ubsan.supp can silence exactly one known
+  # RapidJSON 1.1.0 report; UBSAN_OPTIONS=halt_on_error=1 makes every other report fatal.
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+elseif(SHADOWDIFF_SANITIZE STREQUAL "thread")
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+elseif(NOT SHADOWDIFF_SANITIZE STREQUAL "")
+  message(FATAL_ERROR "SHADOWDIFF_SANITIZE must be '', 'address' or 'thread', not '${SHADOWDIFF_SANITIZE}'")
+endif()
+
+if(SHADOWDIFF_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "SHADOWDIFF_FUZZ needs clang: configure with -DCMAKE_CXX_COMPILER=clang++")
+  endif()
+  # Instrument everything for coverage; only the fuzz executables get the libFuzzer main.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
