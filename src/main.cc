@@ -1,12 +1,52 @@
 // shadowdiff: subcommand dispatch only. Each subcommand lives in src/cli/.
-#include <cstdio>
-#include <cstring>
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "src/cli/commands.h"
+
+namespace {
+
+constexpr std::string_view kUsage =
+    "usage: shadowdiff <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  check -c FILE                 validate an endpoints.yaml; exit 0 valid, 1 invalid\n"
+    "  diff OLD NEW [-c FILE --endpoint 'METHOD /path'] [--json]\n"
+    "                                compare two bodies offline; exit 0 equal, 1 different, 2 "
+    "error\n"
+    "  proxy -c FILE                 (not in this build yet) run the shadowing proxy\n"
+    "  replay -c FILE INPUT...       (not in this build yet) replay captured traffic\n"
+    "\n"
+    "`shadowdiff <command> --help` describes a command's options. --version prints the version.\n";
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  if (argc >= 2 && std::strcmp(argv[1], "--version") == 0) {
-    std::printf("shadowdiff %s\n", SHADOWDIFF_VERSION);
-    return 0;
+  using namespace shadowdiff::cli;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << kUsage;
+    return kExitError;
   }
-  std::fprintf(stderr, "usage: shadowdiff <check|diff> ...\n");
-  return 2;
+  const std::string command = args.front();
+  args.erase(args.begin());
+  if (command == "--version" || command == "version") {
+    std::cout << "shadowdiff " << SHADOWDIFF_VERSION << "\n";
+    return kExitOk;
+  }
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  if (command == "check") return RunCheck(args, std::cout, std::cerr);
+  if (command == "diff") return RunDiff(args, std::cout, std::cerr);
+  if (command == "proxy" || command == "replay") {
+    std::cerr << "shadowdiff: `" << command
+              << "` is not part of this build yet; `check` and `diff` are available.\n";
+    return kExitError;
+  }
+  std::cerr << "shadowdiff: unknown command `" << command << "`\n\n" << kUsage;
+  return kExitError;
 }
