@@ -1,6 +1,7 @@
 // shadowdiff check -c FILE: validates a config and prints every error, one per line, as
 // FILE:LINE:COL: message. Exit 0 valid, 1 invalid, 2 usage error.
 #include <algorithm>
+#include <fstream>
 #include <ostream>
 
 #include "src/cli/args.h"
@@ -66,6 +67,10 @@ int RunCheck(const std::vector<std::string>& args, std::ostream& out, std::ostre
   auto path = parsed->Value("config");
   if (!path) {
     err << "shadowdiff check: which config? Use -c FILE (e.g. -c endpoints.yaml)\n";
+    return kExitError;
+  }
+  if (!std::ifstream(*path)) {
+    err << "shadowdiff check: cannot open `" << *path << "`: check the path and its permissions\n";
     return kExitError;
   }
   std::vector<ConfigError> errors;

@@ -40,9 +40,9 @@ TEST(ArgsTest, ErrorsNameTheProblem) {
 
 TEST(ArgsTest, HelpIsAligned) {
   EXPECT_EQ(FlagHelp(kSpecs),
-            "  -c, --config FILE                 the endpoints.yaml\n"
-            "      --endpoint 'METHOD /path'     endpoint whose rules apply\n"
-            "      --json                        machine-readable output\n");
+            "  -c, --config FILE               the endpoints.yaml\n"
+            "      --endpoint 'METHOD /path'   endpoint whose rules apply\n"
+            "      --json                      machine-readable output\n");
 }
 
 }  // namespace
