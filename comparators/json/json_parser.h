@@ -1,0 +1,54 @@
+// JsonParser: parses one JSON text (RFC 8259, UTF-8 validated, exactly `text.size()` bytes)
+// into a JsonDocument, with RapidJSON's iterative SAX reader (no recursion) and a nesting
+// cap. Numbers are kept as text.
+//
+// Owns the reader's and the builder's stacks, which keep their capacity across calls. Not
+// thread-safe; owned by a JsonScratch.
+#ifndef SHADOWDIFF_COMPARATORS_JSON_JSON_PARSER_H_
+#define SHADOWDIFF_COMPARATORS_JSON_JSON_PARSER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "comparators/json/json_document.h"
+
+namespace shadowdiff {
+
+struct JsonParseOutcome {
+  enum class Kind { kOk, kInvalid, kTooDeep };
+  Kind kind = Kind::kOk;
+  size_t offset = 0;   // where the problem was found (kInvalid, kTooDeep)
+  std::string reason;  // kInvalid: e.g. "missing a comma or ']' after an array element"
+
+  bool ok() const { return kind == Kind::kOk; }
+  // "invalid JSON at offset 17: <reason>" or "nesting deeper than <max_depth>".
+  std::string Describe(size_t max_depth) const;
+};
+
+class JsonParser {
+ public:
+  JsonParser();
+  ~JsonParser();
+  JsonParser(const JsonParser&) = delete;
+  JsonParser& operator=(const JsonParser&) = delete;
+
+  // Replaces *doc's contents with `text` parsed. Containers nested more than `max_depth`
+  // deep are refused (kTooDeep). On failure *doc is unusable until the next successful Parse.
+  // `text` must outlive the document's use.
+  JsonParseOutcome Parse(std::string_view text, size_t max_depth, JsonDocument* doc);
+
+ private:
+  struct Reader;  // wraps rapidjson::Reader, kept out of this header
+  std::unique_ptr<Reader> reader_;
+  std::vector<JsonNode> values_;  // values whose container is still open
+  std::vector<uint32_t> open_;    // source offset of each open container's bracket
+  std::string patched_;           // the text with huge numbers masked (rare retry path)
+};
+
+}  // namespace shadowdiff
+
+#endif  // SHADOWDIFF_COMPARATORS_JSON_JSON_PARSER_H_

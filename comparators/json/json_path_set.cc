@@ -1,0 +1,60 @@
+#include "comparators/json/json_path_set.h"
+
+namespace shadowdiff {
+
+JsonPathSet::JsonPathSet(const std::vector<JsonPath>& patterns) : pattern_count_(patterns.size()) {
+  for (size_t k = 0; k < patterns.size(); ++k) {
+    roots_.push_back(static_cast<State>(segments_.size()));
+    for (const JsonPathSegment& s : patterns[k].segments()) {
+      segments_.push_back(Segment{s.kind, s.key, s.index});
+      accepts_.push_back(kNoPattern);
+    }
+    segments_.emplace_back();  // the accepting state tries no segment
+    accepts_.push_back(static_cast<uint32_t>(k));
+  }
+}
+
+void JsonPathSet::AppendRootStates(std::vector<State>* states) const {
+  states->insert(states->end(), roots_.begin(), roots_.end());
+}
+
+bool JsonPathSet::Push(std::vector<State>* states, size_t from, State state) {
+  for (size_t i = from; i < states->size(); ++i) {
+    if ((*states)[i] == state) return false;
+  }
+  states->push_back(state);
+  return true;
+}
+
+void JsonPathSet::Advance(std::vector<State>* states, size_t begin, size_t end,
+                          const JsonPath::Step& step) const {
+  const size_t out = states->size();
+  for (size_t i = begin; i < end; ++i) {
+    const State state = (*states)[i];
+    if (accepts_[state] != kNoPattern) continue;
+    const Segment& segment = segments_[state];
+    bool matches = false;
+    switch (segment.kind) {
+      case JsonPathSegment::Kind::kKey:
+        matches = !step.is_index && step.key == segment.key;
+        break;
+      case JsonPathSegment::Kind::kDescendantKey:
+        Push(states, out, state);
+        matches = !step.is_index && step.key == segment.key;
+        break;
+      case JsonPathSegment::Kind::kIndex:
+        matches = step.is_index && step.index == segment.index;
+        break;
+      case JsonPathSegment::Kind::kAny:
+        matches = true;
+        break;
+      case JsonPathSegment::Kind::kDescendantAny:
+        Push(states, out, state);
+        matches = true;
+        break;
+    }
+    if (matches) Push(states, out, state + 1);
+  }
+}
+
+}  // namespace shadowdiff
