@@ -1,6 +1,7 @@
 #include "comparators/json/json_render.h"
 
 #include "src/core/diff.h"
+#include "src/core/diff_json.h"
 
 namespace shadowdiff {
 namespace {
@@ -47,50 +48,10 @@ void Summarise(std::string_view what, std::string_view prefix, std::string* out)
   summary.append(Utf8Prefix(prefix, kSummaryPrefixBytes));
   summary.append("...");
   out->clear();
-  AppendJsonString(summary, out);
+  AppendJsonString(out, summary);
 }
 
 }  // namespace
-
-void AppendJsonString(std::string_view bytes, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  for (const char c : bytes) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      case '\b':
-        out->append("\\b");
-        break;
-      case '\f':
-        out->append("\\f");
-        break;
-      default:
-        if (u < 0x20) {
-          out->append("\\u00");
-          out->push_back(kHex[u >> 4]);
-          out->push_back(kHex[u & 15]);
-        } else {
-          out->push_back(c);
-        }
-    }
-  }
-  out->push_back('"');
-}
 
 void RenderDiffValue(const JsonDocument& doc, uint32_t index, std::string* out) {
   out->clear();
@@ -113,7 +74,7 @@ void RenderDiffValue(const JsonDocument& doc, uint32_t index, std::string* out) 
       }
       return;
     case JsonType::kString: {
-      AppendJsonString(doc.Bytes(node), out);
+      AppendJsonString(out, doc.Bytes(node));
       if (out->size() > kMaxDiffValueBytes) {
         const std::string rendered = std::move(*out);
         Summarise("string of " + std::to_string(node.b) + " bytes", rendered, out);

@@ -20,8 +20,6 @@ namespace shadowdiff {
 // Replaces *out with the (possibly summarised) compact JSON of doc.node(node).
 void RenderDiffValue(const JsonDocument& doc, uint32_t node, std::string* out);
 
-// Appends `bytes` as a JSON string literal (quotes included) to *out.
-void AppendJsonString(std::string_view bytes, std::string* out);
 
 }  // namespace shadowdiff
 
