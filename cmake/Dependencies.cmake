@@ -22,6 +22,14 @@ endif()
 # std::string overloads for RapidJSON values.
 target_compile_definitions(shadowdiff::rapidjson INTERFACE RAPIDJSON_HAS_STDSTRING=1)
 
+# The I/O shell: Beast/Asio (header-only), prometheus-cpp (core only: the admin server
+# serves /metrics itself), libpq and OpenSSL (HMAC).
+find_package(Boost 1.81 REQUIRED)
+find_package(Threads REQUIRED)
+find_package(prometheus-cpp REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(PostgreSQL REQUIRED)
+
 if(SHADOWDIFF_TESTS)
   find_package(GTest REQUIRED)
 endif()

@@ -3,6 +3,8 @@
 find_program(SHADOWDIFF_CCACHE ccache)
 if(SHADOWDIFF_CCACHE)
   set(CMAKE_CXX_COMPILER_LAUNCHER ${SHADOWDIFF_CCACHE})
+  # Let ccache cache translation units built with the precompiled header.
+  set(ENV{CCACHE_SLOPPINESS} "pch_defines,time_macros,include_file_mtime,include_file_ctime")
 endif()
 
 add_compile_options(-Wall -Wextra)
