@@ -16,7 +16,7 @@ constexpr std::string_view kUsage =
     "  diff OLD NEW [-c FILE --endpoint 'METHOD /path'] [--json]\n"
     "                                compare two bodies offline; exit 0 equal, 1 different, 2 "
     "error\n"
-    "  proxy -c FILE                 (not in this build yet) run the shadowing proxy\n"
+    "  proxy -c FILE                 run the shadowing proxy until SIGTERM (SIGHUP reloads)\n"
     "  replay -c FILE INPUT...       (not in this build yet) replay captured traffic\n"
     "\n"
     "`shadowdiff <command> --help` describes a command's options. --version prints the version.\n";
@@ -42,9 +42,10 @@ int main(int argc, char** argv) {
   }
   if (command == "check") return RunCheck(args, std::cout, std::cerr);
   if (command == "diff") return RunDiff(args, std::cout, std::cerr);
-  if (command == "proxy" || command == "replay") {
+  if (command == "proxy") return RunProxy(args, std::cout, std::cerr);
+  if (command == "replay") {
     std::cerr << "shadowdiff: `" << command
-              << "` is not part of this build yet; `check` and `diff` are available.\n";
+              << "` is not part of this build yet; `check`, `diff` and `proxy` are available.\n";
     return kExitError;
   }
   std::cerr << "shadowdiff: unknown command `" << command << "`\n\n" << kUsage;

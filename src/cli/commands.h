@@ -21,6 +21,9 @@ int RunCheck(const std::vector<std::string>& args, std::ostream& out, std::ostre
 // shadowdiff diff OLD NEW [-c FILE --endpoint 'METHOD /path'] [--json] [--as KIND]
 int RunDiff(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
+// shadowdiff proxy -c FILE [--threads N]: runs until SIGTERM/SIGINT.
+int RunProxy(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
 }  // namespace shadowdiff::cli
 
 #endif  // SHADOWDIFF_CLI_COMMANDS_H_

@@ -1,0 +1,227 @@
+// Metrics: every Prometheus metric shadowdiff exports, and the only place their names, types,
+// labels, label values and histogram buckets live (SPEC.md, "Metrics").
+//
+// Ownership: one Metrics per process, owned by the wiring in main; it owns its
+// prometheus::Registry and the process collector, and every EndpointMetrics it hands out. It
+// must outlive every EndpointMetrics reference and EndpointMetricsTable it returned.
+//
+// Thread-safety: every method may be called from any thread at any time, including during
+// Serialize() and Bind(). The per-request calls take no lock of ours once a label set has been
+// used: they load a cached prometheus::Counter* / Histogram* and update it atomically (a
+// prometheus Histogram takes its own short mutex). CountFields takes a per-endpoint mutex; it
+// runs on the comparison workers, not on the I/O threads.
+//
+// Config reload: per-endpoint series are keyed by the `endpoint` label (the template path),
+// never by a Config. Bind(config) returns a table from that config's Endpoint::id to the
+// long-lived EndpointMetrics of each label, so an endpoint present before and after a reload
+// keeps counting into the same series (counters never go backwards). Series of endpoints that
+// left the config stay in the output with their last values until the process restarts.
+// Callers keep the table beside the Config it was built from (same generation), so a request
+// matched against one Config never counts into another Config's ids.
+//
+// Bounded cardinality: `method` is a standard method name or "other"; `field` is capped per
+// endpoint at Limits::field_label_cap distinct values (first come; the rest count as "other");
+// `endpoint` is bounded by the config; `reason`, `side`, `outcome`, `kind` are enums.
+#ifndef SHADOWDIFF_METRICS_METRICS_H_
+#define SHADOWDIFF_METRICS_METRICS_H_
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <prometheus/gauge.h>  // callers update the gauges below directly
+
+#include "src/core/config.h"
+#include "src/core/diff.h"
+#include "src/core/endpoint_tree.h"
+#include "src/core/outcome.h"
+
+namespace prometheus {
+class Counter;
+class Histogram;
+class Registry;
+template <typename T>
+class Family;
+}  // namespace prometheus
+
+namespace shadowdiff {
+
+class ProcessCollector;
+
+// The `side` label of shadowdiff_upstream_duration_seconds.
+enum class UpstreamSide { kOld, kNew, kSecondary };
+inline constexpr size_t kUpstreamSideCount = 3;
+std::string_view UpstreamSideName(UpstreamSide side);  // "old", "new", "secondary"
+
+// The `reason` label of shadowdiff_shadow_dropped_total: why a request was not shadowed.
+enum class DropReason {
+  kQueueFull,    // the comparison queue was full
+  kInflightCap,  // limits.max_inflight_shadow shadow calls were already in flight
+  kTripped,      // the endpoint is tripped (rollback_unconfirmed) until reset
+  kPaused,       // POST /api/pause held the request past its bound
+  kSampledOut,   // not picked by `sample`
+  kCircuitOpen,  // the shadow target's circuit breaker is open
+  kOff,          // `shadow: off`
+  kUnmatched,    // matched no endpoint and the `unmatched` policy does not shadow it
+  kTooLarge,     // the request body is above limits.max_request_body_bytes
+};
+inline constexpr DropReason kAllDropReasons[] = {
+    DropReason::kQueueFull, DropReason::kInflightCap, DropReason::kTripped,
+    DropReason::kPaused,    DropReason::kSampledOut,  DropReason::kCircuitOpen,
+    DropReason::kOff,       DropReason::kUnmatched,   DropReason::kTooLarge,
+};
+std::string_view DropReasonName(DropReason reason);  // "queue_full", "inflight_cap", ...
+
+// The `method` label for a request method: the method itself when it is one of
+// MethodSet::StandardMethods(), else "other" (clients choose methods; labels stay bounded).
+std::string_view MethodLabel(std::string_view method);
+
+// The `field` value that counts every field beyond an endpoint's cap.
+inline constexpr std::string_view kOverflowFieldLabel = "other";
+// Longer field paths (hostile keys) count as "other" too.
+inline constexpr size_t kMaxFieldLabelBytes = 256;
+// The `endpoint` label of requests that matched no endpoint.
+inline constexpr std::string_view kUnmatchedEndpointLabel = "unmatched";
+// Upper bounds of shadowdiff_upstream_duration_seconds, in seconds (1 ms .. 10 s).
+inline constexpr double kUpstreamDurationBuckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                                      0.25,  0.5,    1,     2.5,  5,     10};
+
+// The series of one `endpoint` label. Created by Metrics, never destroyed before it; obtained
+// through EndpointMetricsTable::For or Metrics::unmatched(). Thread-safe.
+class EndpointMetrics {
+ public:
+  EndpointMetrics(const EndpointMetrics&) = delete;
+  EndpointMetrics& operator=(const EndpointMetrics&) = delete;
+  ~EndpointMetrics();
+
+  // The `endpoint` label: the template path, or "unmatched".
+  const std::string& label() const { return label_; }
+
+  // shadowdiff_requests_total{endpoint,method,outcome} += 1. Lock-free after the first use of
+  // a (method, outcome) pair.
+  void CountOutcome(std::string_view method, Outcome outcome);
+
+  // shadowdiff_field_mismatches_total{endpoint,method,field,kind} += 1 for each distinct
+  // (FieldKey(diff.path), kind) among `diffs`: the counter counts compared requests in which a
+  // field differed, so one array whose 500 elements differ at `$.items[*].price` adds 1, not
+  // 500. The first `field_label_cap` distinct fields of this endpoint (of at most
+  // kMaxFieldLabelBytes) get their own label; later or longer ones count as field="other".
+  void CountFields(std::string_view method, const std::vector<Diff>& diffs);
+
+  // shadowdiff_upstream_duration_seconds{endpoint,side}.observe(seconds).
+  void ObserveUpstream(UpstreamSide side, double seconds);
+
+  // shadowdiff_endpoint_tripped{endpoint} = 1 or 0. No-op for the unmatched endpoint (which
+  // cannot trip and has no such series).
+  void SetTripped(bool tripped);
+
+ private:
+  friend class Metrics;
+  struct Families;
+  static constexpr size_t kMethodSlots = 10;  // 9 standard methods + "other"
+  static constexpr size_t kOutcomeCount = std::size(kAllOutcomes);
+
+  EndpointMetrics(const Families* families, std::string label, bool can_trip);
+  prometheus::Counter& OutcomeCounter(size_t method_slot, Outcome outcome);
+  void SetFieldCap(uint32_t cap) { field_cap_.store(cap, std::memory_order_relaxed); }
+
+  const Families* families_;
+  const std::string label_;
+  prometheus::Gauge* tripped_ = nullptr;  // null for "unmatched"
+
+  // Lazily filled caches; a racing fill stores the same pointer (Family::Add is idempotent).
+  std::array<std::atomic<prometheus::Counter*>, kMethodSlots * kOutcomeCount> outcomes_{};
+  std::array<std::atomic<prometheus::Histogram*>, kUpstreamSideCount> upstream_{};
+
+  std::atomic<uint32_t> field_cap_{200};
+  std::mutex fields_mu_;
+  std::unordered_set<std::string> fields_;  // admitted field labels (at most the cap ever set)
+  // "method\0field\0kind" -> counter.
+  std::unordered_map<std::string, prometheus::Counter*> field_counters_;
+};
+
+// One Config generation's view: Endpoint::id -> EndpointMetrics. Immutable; any thread.
+class EndpointMetricsTable {
+ public:
+  // The series of `endpoint`, which must belong to the Config this table was bound from;
+  // nullptr (no endpoint matched) gives the "unmatched" series.
+  EndpointMetrics& For(const Endpoint* endpoint) const;
+
+ private:
+  friend class Metrics;
+  std::vector<EndpointMetrics*> by_id_;
+  EndpointMetrics* unmatched_ = nullptr;
+};
+
+class Metrics {
+ public:
+  // `version` becomes shadowdiff_build_info{version}.
+  explicit Metrics(std::string_view version);
+  ~Metrics();
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
+
+  // Creates (or finds, by label) the series of every endpoint of `config`, sets their field
+  // caps to config.limits.field_label_cap, and pre-creates the outcome counters of endpoints
+  // that list their methods (so they show as 0). Call at startup and after every successful
+  // reload; keep the result beside `config`. Endpoints sharing one template path (disjoint
+  // methods) share one series set. Cost O(endpoints); not for the request path.
+  std::shared_ptr<const EndpointMetricsTable> Bind(const Config& config);
+
+  // The series of requests that matched no endpoint.
+  EndpointMetrics& unmatched() { return *unmatched_; }
+
+  // shadowdiff_shadow_dropped_total{reason} += 1. Every reason is pre-created. Lock-free.
+  void CountDropped(DropReason reason);
+
+  // shadowdiff_config_reloads_total{result="ok"|"error"} += 1; on success also sets
+  // shadowdiff_config_last_reload_success_timestamp_seconds to now (wall clock). The initial
+  // load at startup counts as a reload.
+  void CountReload(bool ok);
+
+  // Gauges the proxy keeps current (Increment/Decrement/Set; all atomic).
+  prometheus::Gauge& compare_queue_depth() { return *compare_queue_depth_; }  // queued
+  prometheus::Gauge& shadow_inflight() { return *shadow_inflight_; }  // shadow calls in flight
+  prometheus::Gauge& client_connections() { return *client_connections_; }  // open, client side
+
+  // shadowdiff_upstream_connections{target,state="idle"|"active"}: pooled connections to one
+  // upstream target, summed over I/O threads. `target` is "old", "new" or "secondary" (the
+  // targets: key; a URL would make the label change with the config). For a periodic
+  // callback; takes the family's lock.
+  void SetUpstreamConnections(std::string_view target, double idle, double active);
+
+  // Everything, in the Prometheus text exposition format 0.0.4 (the registry plus the process
+  // metrics, read from /proc/self at this call).
+  std::string Serialize() const;
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<ProcessCollector> process_;
+  std::unique_ptr<EndpointMetrics::Families> families_;
+
+  std::array<prometheus::Counter*, std::size(kAllDropReasons)> dropped_{};
+  prometheus::Counter* reloads_ok_ = nullptr;
+  prometheus::Counter* reloads_error_ = nullptr;
+  prometheus::Gauge* last_reload_success_ = nullptr;
+  prometheus::Gauge* compare_queue_depth_ = nullptr;
+  prometheus::Gauge* shadow_inflight_ = nullptr;
+  prometheus::Gauge* client_connections_ = nullptr;
+  prometheus::Family<prometheus::Gauge>* upstream_connections_ = nullptr;
+
+  std::mutex endpoints_mu_;  // guards by_label_ (Bind only; the hot path never takes it)
+  std::map<std::string, std::unique_ptr<EndpointMetrics>, std::less<>> by_label_;
+  std::unique_ptr<EndpointMetrics> unmatched_;
+};
+
+}  // namespace shadowdiff
+
+#endif  // SHADOWDIFF_METRICS_METRICS_H_

@@ -1,0 +1,80 @@
+#include "src/proxy/exchange_report.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "src/core/example_record.h"
+#include "src/metrics/metrics.h"
+#include "src/proxy/upstream_call.h"
+
+namespace shadowdiff {
+
+bool StoresExample(Outcome outcome) {
+  return outcome == Outcome::kMismatch || outcome == Outcome::kShadowError ||
+         outcome == Outcome::kShadowTimeout || outcome == Outcome::kRollbackUnconfirmed;
+}
+
+Outcome ReportExchange(const ShadowedExchange& x, CompareScratch& scratch,
+                       const ReportSinks& sinks) {
+  const ResponseComparator& comparator =
+      x.endpoint != nullptr ? *x.endpoint->comparator : *x.live->config->default_comparator;
+  EndpointMetrics& metrics = x.live->metrics->For(x.endpoint);
+  const std::string& label = metrics.label();
+
+  // Old against new, whichever of them answered the client.
+  const bool old_is_primary = x.decision.primary == Side::kOld;
+  const UpstreamResult& old_side = old_is_primary ? x.primary : x.shadow;
+  const UpstreamResult& new_side = old_is_primary ? x.shadow : x.primary;
+
+  Comparison comparison;
+  const bool compared = old_side.ok() && new_side.ok();
+  if (compared) comparison = comparator.Compare(old_side.response, new_side.response, scratch);
+
+  // Old against a second old instance: whatever differs there is noise for this endpoint.
+  if (x.secondary && x.secondary->ok() && old_side.ok()) {
+    Comparison noise = comparator.Compare(old_side.response, x.secondary->response, scratch);
+    sinks.noise->Observe(label, noise);
+  }
+
+  OutcomeFacts facts;
+  facts.primary = x.decision.primary;
+  facts.primary_call = ToUpstreamCall(x.primary);
+  facts.shadow_call = ToUpstreamCall(x.shadow);
+  facts.shadow_mode = x.decision.mode;
+  facts.rollback_confirmed = x.rollback_confirmed;
+  facts.comparison = compared ? &comparison : nullptr;
+  Classification result;
+  sinks.noise->Read(label, [&](const NoiseModel* model) {
+    facts.noise = model;
+    result = ClassifyOutcome(facts);
+  });
+
+  metrics.CountOutcome(x.request.method, result.outcome);
+  if (!result.counted.empty()) {
+    std::vector<Diff> counted;
+    counted.reserve(result.counted.size());
+    for (const Diff* d : result.counted) counted.push_back(*d);
+    metrics.CountFields(x.request.method, counted);
+  }
+
+  if (sinks.examples != nullptr && StoresExample(result.outcome)) {
+    std::string error;
+    if (!x.shadow.ok()) error = "shadow: " + x.shadow.detail;
+    if (!x.primary.ok()) error = "primary: " + x.primary.detail;
+    ExampleInput input;
+    input.time = x.received_at;
+    input.endpoint = label;
+    input.outcome = result.outcome;
+    input.primary = x.decision.primary;
+    input.request = &x.request;
+    input.old_response = old_side.ok() ? &old_side.response : nullptr;
+    input.new_response = new_side.ok() ? &new_side.response : nullptr;
+    input.comparison = compared ? &comparison : nullptr;
+    input.error = error;
+    sinks.examples->Offer(std::make_shared<const ExampleRecord>(BuildExampleRecord(input)));
+  }
+  return result.outcome;
+}
+
+}  // namespace shadowdiff

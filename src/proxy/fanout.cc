@@ -1,0 +1,289 @@
+#include "src/proxy/fanout.h"
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <utility>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http.hpp>
+
+#include "src/core/outcome_classifier.h"
+#include "src/proxy/upstream_call.h"
+#include "src/rollback/protocol.h"
+#include "src/rollback/signature.h"
+#include "src/proxy/upstream_pool.h"
+
+namespace shadowdiff {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using Clock = std::chrono::steady_clock;
+constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
+
+UpstreamOptions PoolOptions(const Limits& limits) {
+  UpstreamOptions o;
+  o.connect_timeout = std::chrono::milliseconds(limits.connect_timeout_ms);
+  o.idle_timeout = std::chrono::milliseconds(limits.idle_timeout_ms);
+  o.max_header_bytes = limits.max_header_bytes;
+  o.capture_cap = limits.max_response_body_bytes;
+  return o;
+}
+
+UpstreamSide SideLabel(Side side) { return side == Side::kOld ? UpstreamSide::kOld : UpstreamSide::kNew; }
+
+DropReason DropFor(SkipReason skip) {
+  switch (skip) {
+    case SkipReason::kSampledOut:
+      return DropReason::kSampledOut;
+    case SkipReason::kTripped:
+      return DropReason::kTripped;
+    case SkipReason::kUnmatched:
+      return DropReason::kUnmatched;
+    case SkipReason::kOff:
+    case SkipReason::kNoTarget:
+    case SkipReason::kNone:
+      break;
+  }
+  return DropReason::kOff;
+}
+
+double Seconds(const UpstreamResult& r) { return r.response.duration_ms / 1000.0; }
+
+// The primary, shadow and secondary results of one request meet here. Every coroutine that
+// touches a Join runs on the same I/O thread, so `pending` needs no lock; the last arrival
+// hands the exchange to the comparison pool.
+struct Join {
+  ProxyRuntime* runtime = nullptr;
+  ShadowedExchange exchange;
+  int pending = 0;
+
+  void Arrive() {
+    if (--pending == 0) runtime->SubmitComparison(std::move(exchange));
+  }
+};
+
+// Calls the shadow side and records its result; for rollback mode, checks the confirmation
+// as soon as the response is read and trips the endpoint at once when it is missing.
+asio::awaitable<void> RunShadow(ProxyRuntime& runtime, std::shared_ptr<Join> join,
+                                std::shared_ptr<UpstreamPool> pool, UpstreamRequest request,
+                                Clock::time_point deadline, EndpointMetrics* metrics,
+                                ShadowTicket ticket) {
+  UpstreamResult result = co_await pool->Exchange(request, deadline);
+  runtime.ShadowFinished(std::move(ticket), result);
+  ShadowedExchange& x = join->exchange;
+  metrics->ObserveUpstream(SideLabel(x.decision.shadow()), Seconds(result));
+  if (x.decision.mode == ShadowMode::kRollback) {
+    auto echoed = result.ok() ? FindHeader(result.response.headers, rollback::kRolledBackHeader)
+                              : std::nullopt;
+    x.rollback_confirmed = echoed.has_value() && *echoed == x.shadow_id;
+    // Anything short of a confirmation, once the request may have reached the service
+    // (a timeout or reset included: it may have committed), trips the endpoint now, before
+    // any later request's shadow call can start.
+    if (IsRollbackUnconfirmed(x.decision.mode, ToUpstreamCall(result), x.rollback_confirmed) &&
+        x.endpoint != nullptr) {
+      runtime.Trip(*x.live, *x.endpoint, x.shadow_id,
+                   !result.ok() ? "no confirmed answer: " + std::string(UpstreamStatusName(result.status))
+                   : echoed     ? std::string("Shadow-Rolled-Back does not match Shadow-Id")
+                                : std::string("response has no Shadow-Rolled-Back header"));
+    }
+  }
+  x.shadow = std::move(result);
+  join->Arrive();
+}
+
+asio::awaitable<void> RunSecondary(ProxyRuntime& runtime, std::shared_ptr<Join> join,
+                                   std::shared_ptr<UpstreamPool> pool, UpstreamRequest request,
+                                   Clock::time_point deadline, EndpointMetrics* metrics,
+                                   ShadowTicket ticket) {
+  UpstreamResult result = co_await pool->Exchange(request, deadline);
+  runtime.ShadowFinished(std::move(ticket), result);
+  metrics->ObserveUpstream(UpstreamSide::kSecondary, Seconds(result));
+  join->exchange.secondary = std::move(result);
+  join->Arrive();
+}
+
+// 502 (or 504 on a timeout) when the primary failed before anything reached the client.
+// Returns false when the write failed.
+asio::awaitable<bool> WriteGatewayError(beast::tcp_stream& client, const InboundRequest& request,
+                                        const UpstreamResult& result, bool keep_alive) {
+  const bool timeout = result.status == UpstreamStatus::kTimeout;
+  http::response<http::string_body> response{
+      timeout ? http::status::gateway_timeout : http::status::bad_gateway, request.version};
+  response.set(http::field::content_type, "application/json");
+  response.body() = std::string("{\"error\":\"") +
+                    std::string(UpstreamStatusName(result.status)) +
+                    "\",\"detail\":\"the primary upstream did not answer\"}\n";
+  response.keep_alive(keep_alive);
+  response.prepare_payload();
+  if (request.method == "HEAD") response.body().clear();
+  client.expires_after(std::chrono::seconds(10));
+  auto [ec, n] = co_await http::async_write(client, response, kAwait);
+  (void)n;
+  co_return !ec;
+}
+
+}  // namespace
+
+FanOut::FanOut(asio::any_io_executor executor, ProxyRuntime& runtime)
+    : executor_(std::move(executor)), runtime_(runtime), rng_(std::random_device{}()) {
+  id_prefix_ = rng_();
+}
+
+FanOut::~FanOut() = default;
+
+const FanOut::Pools& FanOut::PoolsFor(const LiveConfig& live) {
+  if (pools_.old_pool && pools_.generation == live.generation) return pools_;
+  const Config& config = *live.config;
+  UpstreamOptions options = PoolOptions(config.limits);
+  // Keep a pool whose target and options did not change: its idle connections stay warm.
+  auto keep_or_make = [&](std::shared_ptr<UpstreamPool>& pool,
+                          const std::optional<TargetUrl>& target) {
+    if (!target) {
+      pool.reset();
+      return;
+    }
+    if (pool && pool->target() == *target &&
+        pool->options().capture_cap == options.capture_cap &&
+        pool->options().connect_timeout == options.connect_timeout) {
+      return;
+    }
+    pool = std::make_shared<UpstreamPool>(executor_, *target, options);
+  };
+  keep_or_make(pools_.old_pool, config.targets.old_target);
+  keep_or_make(pools_.new_pool, config.targets.new_target);
+  keep_or_make(pools_.secondary_pool, config.targets.secondary_target);
+  pools_.generation = live.generation;
+  return pools_;
+}
+
+std::string FanOut::NextShadowId() {
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "sd-%016llx-%llx", static_cast<unsigned long long>(id_prefix_),
+                static_cast<unsigned long long>(++id_counter_));
+  return buf;
+}
+
+asio::awaitable<HandlerResult> FanOut::Handle(InboundRequest& request, beast::tcp_stream& client) {
+  const auto received_at = std::chrono::system_clock::now();
+  std::shared_ptr<const LiveConfig> live = runtime_.Live();
+  const Config& config = *live->config;
+  const Pools& pools = PoolsFor(*live);
+  const Endpoint* endpoint = config.endpoints.Match(request.method, request.target);
+  const bool tripped = endpoint != nullptr && runtime_.IsTripped(*live, *endpoint);
+  std::uniform_real_distribution<double> draw(0.0, 1.0);
+  const double cutover_draw = draw(rng_);
+  const ShadowDecision decision =
+      DecideShadow(config, endpoint, request.method, tripped, cutover_draw, draw(rng_));
+  EndpointMetrics& metrics = live->metrics->For(endpoint);
+
+  std::shared_ptr<UpstreamPool> primary_pool =
+      decision.primary == Side::kOld ? pools.old_pool : pools.new_pool;
+  std::shared_ptr<UpstreamPool> shadow_pool =
+      decision.primary == Side::kOld ? pools.new_pool : pools.old_pool;
+
+  UpstreamRequest upstream_request{request.method, request.target, std::move(request.headers),
+                                   std::move(request.body)};
+
+  bool shadowed = decision.shadowed() && shadow_pool != nullptr;
+  ShadowTicket ticket;
+  if (!decision.shadowed()) {
+    runtime_.metrics().CountDropped(DropFor(decision.skip));
+  } else if (shadowed) {
+    DropReason reason = DropReason::kInflightCap;
+    ticket = runtime_.AdmitShadow(shadow_pool->target(), &reason);
+    if (!ticket) {
+      runtime_.metrics().CountDropped(reason);
+      shadowed = false;
+    }
+  }
+
+  std::shared_ptr<Join> join;
+  if (shadowed) {
+    join = std::make_shared<Join>();
+    join->runtime = &runtime_;
+    ShadowedExchange& x = join->exchange;
+    x.live = live;
+    x.endpoint = endpoint;
+    x.decision = decision;
+    x.shadow_id = NextShadowId();
+    x.received_at = received_at;
+    x.request = Request{upstream_request.method, upstream_request.target, upstream_request.headers,
+                        upstream_request.body};
+    join->pending = 2;
+
+    UpstreamRequest shadow_request = upstream_request;
+    const std::string_view mode = decision.mode == ShadowMode::kRollback
+                                      ? rollback::kModeRollback
+                                      : rollback::kModeCompare;
+    shadow_request.headers.emplace_back(rollback::kShadowIdHeader, x.shadow_id);
+    shadow_request.headers.emplace_back(rollback::kShadowModeHeader, mode);
+    if (!live->rollback_secret.empty()) {
+      // Signed over the request-target exactly as the pool sends it (base path prefixed).
+      const std::string sent_target = shadow_pool->target().base_path + shadow_request.target;
+      const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+      shadow_request.headers.emplace_back(
+          rollback::kShadowSignatureHeader,
+          rollback::Sign(live->rollback_secret, now,
+                         {x.shadow_id, mode, shadow_request.method, sent_target}));
+    }
+    const auto shadow_deadline =
+        Clock::now() + std::chrono::milliseconds(decision.settings->shadow_timeout_ms);
+
+    // Reads only: the secondary is another old instance and must never see a write.
+    if (pools.secondary_pool && decision.mode == ShadowMode::kCompare) {
+      DropReason reason = DropReason::kInflightCap;
+      if (ShadowTicket secondary = runtime_.AdmitShadow(pools.secondary_pool->target(), &reason)) {
+        ++join->pending;
+        asio::co_spawn(executor_,
+                       RunSecondary(runtime_, join, pools.secondary_pool, upstream_request,
+                                    shadow_deadline, &metrics, std::move(secondary)),
+                       asio::detached);
+      }
+    }
+    if (decision.mode == ShadowMode::kRollback &&
+        decision.order == RollbackOrder::kBeforePrimary) {
+      // The primary waits for the rollback shadow (bounded by shadow_timeout_ms) so that both
+      // run against the same database state.
+      co_await RunShadow(runtime_, join, shadow_pool, std::move(shadow_request), shadow_deadline,
+                         &metrics, std::move(ticket));
+    } else {
+      asio::co_spawn(executor_,
+                     RunShadow(runtime_, join, shadow_pool, std::move(shadow_request),
+                               shadow_deadline, &metrics, std::move(ticket)),
+                     asio::detached);
+    }
+  }
+
+  const auto primary_deadline =
+      Clock::now() + std::chrono::milliseconds(decision.settings->timeout_ms);
+  RelayResult relay = co_await primary_pool->Relay(
+      upstream_request, RelayClient{request.version, request.keep_alive}, client, primary_deadline);
+  metrics.ObserveUpstream(SideLabel(decision.primary), Seconds(relay.upstream));
+
+  HandlerResult result{relay.client_reusable};
+  if (!relay.head_sent) {
+    const bool keep_alive = request.keep_alive && !relay.client_write_failed;
+    const bool written =
+        !relay.client_write_failed &&
+        co_await WriteGatewayError(client, request, relay.upstream, keep_alive);
+    result.keep_alive = keep_alive && written;
+  }
+  if (join) {
+    join->exchange.primary = std::move(relay.upstream);
+    join->Arrive();
+  } else {
+    metrics.CountOutcome(request.method,
+                         relay.upstream.ok() ? Outcome::kNotShadowed : Outcome::kPrimaryError);
+  }
+  co_return result;
+}
+
+}  // namespace shadowdiff

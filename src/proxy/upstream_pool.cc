@@ -1,0 +1,412 @@
+// UpstreamPool: connection management, the shared start of an exchange (write, head, retry),
+// then the two ways of reading the body: Exchange (captured) and Relay (streamed). The
+// header states the contracts.
+#include "src/proxy/upstream_pool.h"
+
+#include <algorithm>
+#include <array>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+
+#include "src/proxy/http_guard.h"
+#include "src/proxy/upstream_connection.h"
+#include "src/proxy/upstream_wire.h"
+
+namespace shadowdiff {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using asio::ip::tcp;
+using boost::system::error_code;
+
+namespace {
+
+constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
+constexpr size_t kPieceBytes = 64 << 10;  // one body read / client write
+
+double MillisSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+HeaderList EndToEndHeaders(ResponseReader& reader) {
+  HeaderList headers = std::move(reader.fields());
+  StripHopByHop(headers);
+  return headers;
+}
+
+void Fail(UpstreamResult& result, UpstreamStatus status, std::string detail) {
+  result.status = status;
+  result.detail = std::move(detail);
+}
+
+void FailWith(UpstreamResult& result, std::string_view what, const error_code& error) {
+  UpstreamStatus status = ClassifyError(error);
+  std::string detail(what);
+  detail += status == UpstreamStatus::kTimeout ? std::string(": deadline passed")
+                                               : ": " + error.message();
+  Fail(result, status, std::move(detail));
+}
+
+// Appends up to the capture cap of `piece` to the captured body.
+void Capture(UpstreamResult& result, std::string_view piece, uint64_t cap) {
+  result.body_bytes += piece.size();
+  std::string& body = result.response.body;
+  size_t room = body.size() < cap ? static_cast<size_t>(cap - body.size()) : 0;
+  if (piece.size() > room) result.response.body_truncated = true;
+  size_t take = std::min(room, piece.size());
+  if (body.size() + take > body.capacity()) {
+    // Grow geometrically, but never past the cap, so memory stays at most the cap per
+    // response. (A fresh string: std::string::reserve may round up to twice the old size.)
+    std::string grown;
+    grown.reserve(static_cast<size_t>(
+        std::min<uint64_t>(cap, std::max(body.size() + take, body.capacity() * 2))));
+    grown.append(body);
+    body.swap(grown);
+  }
+  body.append(piece.data(), take);
+}
+
+// Ends a client connection so that the client sees an error, never a clean end of body:
+// RST, not FIN (a FIN would end a close-delimited body as if it were complete).
+void ResetClient(beast::tcp_stream& client) {
+  error_code ignored;
+  client.socket().set_option(asio::socket_base::linger(true, 0), ignored);
+  client.socket().close(ignored);
+}
+
+}  // namespace
+
+// A connection leased from the pool. Returned to the pool by Release(); closed (and the
+// pool's active count decremented) when dropped without it.
+class UpstreamPool::Lease {
+ public:
+  Lease() = default;
+  Lease(UpstreamPool* pool, std::unique_ptr<UpstreamConnection> connection, bool reused)
+      : pool_(pool), connection_(std::move(connection)), reused_(reused) {
+    ++pool_->active_;
+  }
+  Lease(Lease&& other) noexcept
+      : pool_(other.pool_), connection_(std::move(other.connection_)), reused_(other.reused_) {}
+  Lease& operator=(Lease&& other) noexcept {
+    if (this != &other) {
+      Drop();
+      pool_ = other.pool_;
+      connection_ = std::move(other.connection_);
+      reused_ = other.reused_;
+    }
+    return *this;
+  }
+  ~Lease() { Drop(); }
+
+  explicit operator bool() const { return connection_ != nullptr; }
+  UpstreamConnection& operator*() const { return *connection_; }
+  UpstreamConnection* operator->() const { return connection_.get(); }
+  bool reused() const { return reused_; }
+
+  void Release(bool reusable) {
+    if (connection_) pool_->Release(std::move(connection_), reusable);
+  }
+
+ private:
+  void Drop() { Release(false); }
+
+  UpstreamPool* pool_ = nullptr;
+  std::unique_ptr<UpstreamConnection> connection_;
+  bool reused_ = false;
+};
+
+// A request that was sent and whose response head was read.
+struct UpstreamPool::Started {
+  Lease lease;
+  std::unique_ptr<ResponseReader> reader;  // refers to *lease
+};
+
+UpstreamPool::UpstreamPool(asio::any_io_executor executor, TargetUrl target,
+                           UpstreamOptions options)
+    : executor_(std::move(executor)), target_(std::move(target)), options_(options) {}
+
+UpstreamPool::~UpstreamPool() = default;
+
+void UpstreamPool::PruneIdle() {
+  auto oldest_allowed = Clock::now() - options_.idle_timeout;
+  while (!idle_.empty() && idle_.front()->idle_since < oldest_allowed) {
+    idle_.front()->Close();
+    idle_.pop_front();
+  }
+}
+
+void UpstreamPool::Release(std::unique_ptr<UpstreamConnection> connection, bool reusable) {
+  --active_;
+  if (reusable && idle_.size() < options_.max_idle && connection->stream.socket().is_open()) {
+    ++connection->requests;
+    connection->idle_since = Clock::now();
+    connection->stream.expires_never();
+    idle_.push_back(std::move(connection));
+  } else {
+    connection->Close();
+  }
+}
+
+asio::awaitable<UpstreamPool::Lease> UpstreamPool::Acquire(Clock::time_point deadline,
+                                                           bool fresh_only,
+                                                           UpstreamResult& result) {
+  if (!fresh_only) {
+    PruneIdle();
+    while (!idle_.empty()) {
+      std::unique_ptr<UpstreamConnection> connection = std::move(idle_.back());
+      idle_.pop_back();
+      if (connection->LooksAlive()) co_return Lease(this, std::move(connection), true);
+      connection->Close();
+    }
+  }
+  co_return co_await Connect(deadline, result);
+}
+
+asio::awaitable<UpstreamPool::Lease> UpstreamPool::Connect(Clock::time_point deadline,
+                                                           UpstreamResult& result) {
+  using namespace asio::experimental::awaitable_operators;
+  Lease lease(this, std::make_unique<UpstreamConnection>(executor_), false);
+  Clock::time_point connect_deadline = std::min(deadline, Clock::now() + options_.connect_timeout);
+  const HostPort& address = target_.address;
+  beast::tcp_stream& stream = lease->stream;
+  error_code ec;
+  asio::ip::address ip = asio::ip::make_address(address.host, ec);
+  if (!ec) {
+    stream.expires_at(connect_deadline);
+    auto [connect_ec] = co_await stream.async_connect(tcp::endpoint(ip, address.port), kAwait);
+    ec = connect_ec;
+  } else {
+    // A name: resolve it (bounded by the connect deadline as far as the resolver can be
+    // cancelled), then try its addresses in order.
+    tcp::resolver resolver(executor_);
+    asio::steady_timer timer(executor_, connect_deadline);
+    auto resolved =
+        co_await (resolver.async_resolve(address.host, std::to_string(address.port), kAwait) ||
+                  timer.async_wait(kAwait));
+    if (resolved.index() == 1) {
+      ec = beast::error::timeout;
+    } else {
+      auto [resolve_ec, endpoints] = std::get<0>(std::move(resolved));
+      if (resolve_ec) {
+        Fail(result, UpstreamStatus::kConnectError,
+             "resolve " + address.host + ": " + resolve_ec.message());
+        co_return Lease{};
+      }
+      stream.expires_at(connect_deadline);
+      auto [connect_ec, endpoint] = co_await stream.async_connect(endpoints, kAwait);
+      (void)endpoint;
+      ec = connect_ec;
+    }
+  }
+  if (ec) {
+    std::string what = "connect to " + address.ToString();
+    if (ec == beast::error::timeout && Clock::now() >= deadline) {
+      Fail(result, UpstreamStatus::kTimeout, what + ": deadline passed");
+    } else if (ec == beast::error::timeout) {
+      Fail(result, UpstreamStatus::kConnectError,
+           what + ": timed out after " + std::to_string(options_.connect_timeout.count()) + " ms");
+    } else {
+      Fail(result, UpstreamStatus::kConnectError, what + ": " + ec.message());
+    }
+    co_return Lease{};
+  }
+  error_code ignored;
+  stream.socket().set_option(tcp::no_delay(true), ignored);
+  ++opened_;
+  co_return lease;
+}
+
+asio::awaitable<UpstreamPool::Started> UpstreamPool::Start(const UpstreamRequest& request,
+                                                           Clock::time_point deadline,
+                                                           UpstreamResult& result) {
+  Result<std::string> head = SerializeRequestHead(request, target_);
+  if (!head.ok()) {
+    Fail(result, UpstreamStatus::kInvalidRequest, head.error().message);
+    co_return Started{};
+  }
+  const bool head_request = request.method == "HEAD";
+  const bool may_retry = IsRetryableMethod(request.method);
+  for (int attempt = 0;; ++attempt) {
+    Lease lease = co_await Acquire(deadline, /*fresh_only=*/attempt > 0, result);
+    if (!lease) co_return Started{};
+    result.reused_connection = lease.reused();
+    // Only a pooled connection can be stale, and only once: the retry uses a new one.
+    const bool stale_retry_allowed = lease.reused() && attempt == 0 && may_retry;
+    beast::tcp_stream& stream = lease->stream;
+    stream.expires_at(deadline);
+    std::array<asio::const_buffer, 2> out{asio::buffer(*head), asio::buffer(request.body)};
+    auto [write_ec, written] = co_await asio::async_write(stream, out, kAwait);
+    (void)written;
+    if (write_ec) {
+      if (stale_retry_allowed && write_ec != beast::error::timeout) {
+        result.retried = true;
+        continue;
+      }
+      FailWith(result, "write request", write_ec);
+      co_return Started{};
+    }
+    auto reader = std::make_unique<ResponseReader>(*lease, head_request, options_.max_header_bytes);
+    error_code read_ec = co_await reader->ReadHead();
+    if (read_ec) {
+      if (stale_retry_allowed && !reader->got_some() && read_ec != beast::error::timeout) {
+        result.retried = true;
+        continue;
+      }
+      FailWith(result, "read response head", read_ec);
+      co_return Started{};
+    }
+    co_return Started{std::move(lease), std::move(reader)};
+  }
+}
+
+asio::awaitable<UpstreamResult> UpstreamPool::Exchange(const UpstreamRequest& request,
+                                                       Clock::time_point deadline) {
+  const Clock::time_point start = Clock::now();
+  UpstreamResult result;
+  Started started = co_await Start(request, deadline, result);
+  if (!started.lease) {
+    result.response.duration_ms = MillisSince(start);
+    co_return result;
+  }
+  ResponseReader& reader = *started.reader;
+  result.response.status = reader.status();
+  result.response.headers = EndToEndHeaders(reader);
+  if (reader.has_body()) {
+    if (std::optional<uint64_t> length = reader.content_length()) {
+      result.response.body.reserve(static_cast<size_t>(std::min(*length, options_.capture_cap)));
+    }
+    std::vector<char> piece(kPieceBytes);
+    while (!reader.done()) {
+      if (result.body_bytes >= options_.drain_limit) {
+        // Not worth reading on to keep the connection: close it (the lease does).
+        result.response.duration_ms = MillisSince(start);
+        co_return result;
+      }
+      auto [ec, stored] = co_await reader.ReadBody(piece);
+      if (ec) {
+        FailWith(result, "read response body", ec);
+        result.response.duration_ms = MillisSince(start);
+        co_return result;
+      }
+      Capture(result, std::string_view(piece.data(), stored), options_.capture_cap);
+    }
+  }
+  result.body_complete = true;
+  started.lease.Release(reader.reusable());
+  result.response.duration_ms = MillisSince(start);
+  co_return result;
+}
+
+asio::awaitable<RelayResult> UpstreamPool::Relay(const UpstreamRequest& request,
+                                                 RelayClient client_framing,
+                                                 beast::tcp_stream& client,
+                                                 Clock::time_point deadline) {
+  const Clock::time_point start = Clock::now();
+  RelayResult out;
+  UpstreamResult& result = out.upstream;
+  Started started = co_await Start(request, deadline, result);
+  if (!started.lease) {
+    result.response.duration_ms = MillisSince(start);
+    co_return out;
+  }
+  ResponseReader& reader = *started.reader;
+  beast::tcp_stream& upstream = started.lease->stream;
+  result.response.status = reader.status();
+  result.response.headers = EndToEndHeaders(reader);
+  const bool has_body = reader.has_body();
+  const std::optional<uint64_t> content_length = has_body ? reader.content_length() : std::nullopt;
+  const RelayFraming framing =
+      ChooseClientFraming(has_body, content_length.has_value(), client_framing.version);
+  const bool keep_alive = client_framing.keep_alive && framing != RelayFraming::kCloseDelimited;
+  std::string client_head =
+      ComposeResponseHead(result.response.status, reader.reason(), result.response.headers, framing,
+                          content_length, client_framing.version, keep_alive);
+
+  // Writes the pending head (first call only) and one body piece, framed.
+  std::string chunk_line;
+  bool head_pending = true;
+  auto write_to_client = [&](std::string_view piece, bool last) -> asio::awaitable<error_code> {
+    std::array<asio::const_buffer, 5> buffers;
+    size_t count = 0;
+    if (head_pending) buffers[count++] = asio::buffer(client_head);
+    if (!piece.empty()) {
+      if (framing == RelayFraming::kChunked) {
+        chunk_line = ChunkSizeLine(piece.size());
+        buffers[count++] = asio::buffer(chunk_line);
+        buffers[count++] = asio::buffer(piece.data(), piece.size());
+        buffers[count++] = asio::buffer("\r\n", 2);
+      } else {
+        buffers[count++] = asio::buffer(piece.data(), piece.size());
+      }
+    }
+    if (last && framing == RelayFraming::kChunked) buffers[count++] = asio::buffer("0\r\n\r\n", 5);
+    if (count == 0) co_return error_code{};
+    head_pending = false;
+    out.head_sent = true;
+    client.expires_after(options_.body_idle_timeout);
+    auto [ec, written] = co_await asio::async_write(
+        client, std::span<const asio::const_buffer>(buffers.data(), count), kAwait);
+    (void)written;
+    co_return ec;
+  };
+
+  std::vector<char> piece;
+  if (content_length) {
+    result.response.body.reserve(
+        static_cast<size_t>(std::min(*content_length, options_.capture_cap)));
+  }
+  if (has_body) {
+    piece.resize(content_length
+                     ? static_cast<size_t>(std::min<uint64_t>(*content_length, kPieceBytes))
+                     : kPieceBytes);
+  }
+  // With body bytes already buffered behind the head, the first piece goes out with the head
+  // (one write); otherwise the head goes out alone, before waiting for the body.
+  if (!has_body || started.lease->buffer.size() == 0) {
+    if (error_code ec = co_await write_to_client({}, !has_body)) {
+      out.client_write_failed = true;
+      ResetClient(client);
+      result.response.duration_ms = MillisSince(start);
+      co_return out;
+    }
+  }
+  while (!reader.done()) {
+    upstream.expires_after(options_.body_idle_timeout);
+    auto [ec, stored] = co_await reader.ReadBody(piece);
+    if (ec) {
+      FailWith(result, "read response body", ec);
+      ResetClient(client);  // the client must not take a cut body for a whole one
+      result.response.duration_ms = MillisSince(start);
+      co_return out;
+    }
+    std::string_view bytes(piece.data(), stored);
+    Capture(result, bytes, options_.capture_cap);
+    if (bytes.empty() && !reader.done() && !head_pending) continue;
+    if (error_code write_ec = co_await write_to_client(bytes, reader.done())) {
+      out.client_write_failed = true;
+      ResetClient(client);
+      result.response.duration_ms = MillisSince(start);
+      co_return out;
+    }
+  }
+  result.body_complete = true;
+  started.lease.Release(reader.reusable());
+  if (framing == RelayFraming::kCloseDelimited) {
+    error_code ignored;  // the end of the body is the end of the stream
+    client.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+  out.client_reusable = keep_alive;
+  result.response.duration_ms = MillisSince(start);
+  co_return out;
+}
+
+}  // namespace shadowdiff
