@@ -18,33 +18,7 @@ std::string_view TransportResultName(TransportResult result) {
   return "ok";
 }
 
-std::string_view ShadowSkipName(ShadowSkip skip) {
-  switch (skip) {
-    case ShadowSkip::kOff:
-      return "off";
-    case ShadowSkip::kUnmatched:
-      return "unmatched";
-    case ShadowSkip::kSampledOut:
-      return "sampled_out";
-    case ShadowSkip::kTripped:
-      return "tripped";
-    case ShadowSkip::kPaused:
-      return "paused";
-    case ShadowSkip::kInflightFull:
-      return "inflight_full";
-    case ShadowSkip::kCircuitOpen:
-      return "circuit_open";
-    case ShadowSkip::kRequestTooLarge:
-      return "request_too_large";
-    case ShadowSkip::kQueueFull:
-      return "queue_full";
-    case ShadowSkip::kShuttingDown:
-      return "shutting_down";
-  }
-  return "off";
-}
 
-bool IsDrop(ShadowSkip skip) { return skip != ShadowSkip::kOff && skip != ShadowSkip::kUnmatched; }
 
 bool IsRollbackUnconfirmed(ShadowMode mode, const std::optional<UpstreamCall>& shadow_call,
                            bool rollback_confirmed) {

@@ -37,6 +37,7 @@
 #include "src/core/endpoint_settings.h"
 #include "src/core/noise_filter.h"
 #include "src/core/outcome.h"
+#include "src/core/shadow_skip.h"
 
 namespace shadowdiff {
 
@@ -51,24 +52,7 @@ enum class TransportResult {
 // "ok", "connect_error", "timeout", "reset", "protocol_error".
 std::string_view TransportResultName(TransportResult result);
 
-// Why a request's shadow answer is not compared. All but kOff and kUnmatched are drops,
-// counted in shadowdiff_shadow_dropped_total{reason=ShadowSkipName(...)}.
-enum class ShadowSkip {
-  kOff,              // the endpoint says `shadow: off`
-  kUnmatched,        // no endpoint matched and the `unmatched` policy does not shadow it
-  kSampledOut,       // outside the endpoint's `sample` share
-  kTripped,          // the endpoint is tripped (an earlier rollback_unconfirmed)
-  kPaused,           // shadowing paused by the admin API
-  kInflightFull,     // limits.max_inflight_shadow reached
-  kCircuitOpen,      // the shadow target's circuit breaker is open
-  kRequestTooLarge,  // the request body exceeds limits.max_request_body_bytes
-  kQueueFull,        // the comparison queue (limits.compare_queue) was full
-  kShuttingDown,     // the proxy is draining
-};
-// "off", "unmatched", "sampled_out", "tripped", "paused", "inflight_full", "circuit_open",
-// "request_too_large", "queue_full", "shutting_down".
-std::string_view ShadowSkipName(ShadowSkip skip);
-bool IsDrop(ShadowSkip skip);
+
 
 struct UpstreamCall {
   TransportResult transport = TransportResult::kOk;

@@ -2,24 +2,6 @@
 
 namespace shadowdiff {
 
-std::string_view SkipReasonName(SkipReason reason) {
-  switch (reason) {
-    case SkipReason::kNone:
-      return "none";
-    case SkipReason::kOff:
-      return "off";
-    case SkipReason::kUnmatched:
-      return "unmatched";
-    case SkipReason::kSampledOut:
-      return "sampled_out";
-    case SkipReason::kTripped:
-      return "tripped";
-    case SkipReason::kNoTarget:
-      return "no_target";
-  }
-  return "none";
-}
-
 namespace {
 
 bool IsSafeMethod(std::string_view method) {
@@ -45,30 +27,30 @@ ShadowDecision DecideShadow(const Config& config, const Endpoint* endpoint,
     // Unmatched requests are never written to the shadow: at most safe methods are
     // compared, with the `defaults:` settings.
     if (config.unmatched != UnmatchedPolicy::kShadowSafeMethods || !IsSafeMethod(method)) {
-      d.skip = SkipReason::kUnmatched;
+      d.skip = ShadowSkip::kUnmatched;
       return d;
     }
     d.mode = ShadowMode::kCompare;
   } else {
     if (s.shadow == ShadowMode::kOff) {
-      d.skip = SkipReason::kOff;
+      d.skip = ShadowSkip::kOff;
       return d;
     }
     d.mode = s.shadow;
     d.order = s.rollback_order;
     if (tripped) {
-      d.skip = SkipReason::kTripped;
+      d.skip = ShadowSkip::kTripped;
       return d;
     }
   }
   const auto& shadow_target =
       d.shadow() == Side::kOld ? config.targets.old_target : config.targets.new_target;
   if (!shadow_target) {
-    d.skip = SkipReason::kNoTarget;
+    d.skip = ShadowSkip::kNoTarget;
     return d;
   }
   if (!(sample_draw < s.sample)) {
-    d.skip = SkipReason::kSampledOut;
+    d.skip = ShadowSkip::kSampledOut;
     return d;
   }
   return d;

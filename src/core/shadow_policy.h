@@ -6,33 +6,23 @@
 #ifndef SHADOWDIFF_CORE_SHADOW_POLICY_H_
 #define SHADOWDIFF_CORE_SHADOW_POLICY_H_
 
+#include <optional>
 #include <string_view>
 
 #include "src/core/config.h"
 #include "src/core/endpoint_tree.h"
+#include "src/core/shadow_skip.h"
 
 namespace shadowdiff {
 
-// Why a request is not shadowed; the names are the `reason` label of
-// shadowdiff_shadow_dropped_total (see src/metrics).
-enum class SkipReason {
-  kNone,         // shadowed
-  kOff,          // the endpoint says `shadow: off`
-  kUnmatched,    // no endpoint matched and the `unmatched` policy keeps it primary-only
-  kSampledOut,   // not in the `sample` share
-  kTripped,      // a rollback went unconfirmed on this endpoint; reset via the admin API
-  kNoTarget,     // the shadow side has no target configured
-};
-std::string_view SkipReasonName(SkipReason reason);  // "off", "unmatched", "sampled_out", ...
-
 struct ShadowDecision {
   Side primary = Side::kOld;           // which side answers the client
-  SkipReason skip = SkipReason::kNone;
+  std::optional<ShadowSkip> skip;      // set when not shadowed: why
   ShadowMode mode = ShadowMode::kCompare;  // when shadowed: compare or rollback
   RollbackOrder order = RollbackOrder::kConcurrent;  // when mode is rollback
   const EndpointSettings* settings = nullptr;        // the endpoint's, or the defaults
 
-  bool shadowed() const { return skip == SkipReason::kNone; }
+  bool shadowed() const { return !skip.has_value(); }
   Side shadow() const { return primary == Side::kOld ? Side::kNew : Side::kOld; }
 };
 

@@ -68,30 +68,6 @@ std::string_view UpstreamSideName(UpstreamSide side) {
   return "old";
 }
 
-std::string_view DropReasonName(DropReason reason) {
-  switch (reason) {
-    case DropReason::kQueueFull:
-      return "queue_full";
-    case DropReason::kInflightCap:
-      return "inflight_cap";
-    case DropReason::kTripped:
-      return "tripped";
-    case DropReason::kPaused:
-      return "paused";
-    case DropReason::kSampledOut:
-      return "sampled_out";
-    case DropReason::kCircuitOpen:
-      return "circuit_open";
-    case DropReason::kOff:
-      return "off";
-    case DropReason::kUnmatched:
-      return "unmatched";
-    case DropReason::kTooLarge:
-      return "too_large";
-  }
-  return "queue_full";
-}
-
 std::string_view MethodLabel(std::string_view method) {
   return MethodSlotLabel(MethodSlot(method));
 }
@@ -220,9 +196,9 @@ Metrics::Metrics(std::string_view version)
                       .Name("shadowdiff_shadow_dropped_total")
                       .Help("Requests not shadowed, by reason.")
                       .Register(registry);
-  for (DropReason reason : kAllDropReasons) {
+  for (ShadowSkip reason : kAllShadowSkips) {
     dropped_[static_cast<size_t>(reason)] =
-        &dropped.Add({{"reason", std::string(DropReasonName(reason))}});
+        &dropped.Add({{"reason", std::string(ShadowSkipName(reason))}});
   }
 
   auto& reloads = prometheus::BuildCounter()
@@ -302,7 +278,7 @@ std::shared_ptr<const EndpointMetricsTable> Metrics::Bind(const Config& config) 
   return table;
 }
 
-void Metrics::CountDropped(DropReason reason) {
+void Metrics::CountDropped(ShadowSkip reason) {
   dropped_[static_cast<size_t>(reason)]->Increment();
 }
 

@@ -44,6 +44,7 @@
 #include "src/core/diff.h"
 #include "src/core/endpoint_tree.h"
 #include "src/core/outcome.h"
+#include "src/core/shadow_skip.h"
 
 namespace prometheus {
 class Counter;
@@ -62,24 +63,7 @@ enum class UpstreamSide { kOld, kNew, kSecondary };
 inline constexpr size_t kUpstreamSideCount = 3;
 std::string_view UpstreamSideName(UpstreamSide side);  // "old", "new", "secondary"
 
-// The `reason` label of shadowdiff_shadow_dropped_total: why a request was not shadowed.
-enum class DropReason {
-  kQueueFull,    // the comparison queue was full
-  kInflightCap,  // limits.max_inflight_shadow shadow calls were already in flight
-  kTripped,      // the endpoint is tripped (rollback_unconfirmed) until reset
-  kPaused,       // POST /api/pause held the request past its bound
-  kSampledOut,   // not picked by `sample`
-  kCircuitOpen,  // the shadow target's circuit breaker is open
-  kOff,          // `shadow: off`
-  kUnmatched,    // matched no endpoint and the `unmatched` policy does not shadow it
-  kTooLarge,     // the request body is above limits.max_request_body_bytes
-};
-inline constexpr DropReason kAllDropReasons[] = {
-    DropReason::kQueueFull, DropReason::kInflightCap, DropReason::kTripped,
-    DropReason::kPaused,    DropReason::kSampledOut,  DropReason::kCircuitOpen,
-    DropReason::kOff,       DropReason::kUnmatched,   DropReason::kTooLarge,
-};
-std::string_view DropReasonName(DropReason reason);  // "queue_full", "inflight_cap", ...
+// The `reason` label of shadowdiff_shadow_dropped_total is ShadowSkipName (src/core/shadow_skip.h).
 
 // The `method` label for a request method: the method itself when it is one of
 // MethodSet::StandardMethods(), else "other" (clients choose methods; labels stay bounded).
@@ -181,7 +165,7 @@ class Metrics {
   EndpointMetrics& unmatched() { return *unmatched_; }
 
   // shadowdiff_shadow_dropped_total{reason} += 1. Every reason is pre-created. Lock-free.
-  void CountDropped(DropReason reason);
+  void CountDropped(ShadowSkip reason);
 
   // shadowdiff_config_reloads_total{result="ok"|"error"} += 1; on success also sets
   // shadowdiff_config_last_reload_success_timestamp_seconds to now (wall clock). The initial
@@ -208,7 +192,7 @@ class Metrics {
   std::unique_ptr<ProcessCollector> process_;
   std::unique_ptr<EndpointMetrics::Families> families_;
 
-  std::array<prometheus::Counter*, std::size(kAllDropReasons)> dropped_{};
+  std::array<prometheus::Counter*, std::size(kAllShadowSkips)> dropped_{};
   prometheus::Counter* reloads_ok_ = nullptr;
   prometheus::Counter* reloads_error_ = nullptr;
   prometheus::Gauge* last_reload_success_ = nullptr;

@@ -77,4 +77,17 @@ Outcome ReportExchange(const ShadowedExchange& x, CompareScratch& scratch,
   return result.outcome;
 }
 
+Outcome ReportUncompared(const ShadowedExchange& x, ShadowSkip skip) {
+  OutcomeFacts facts;
+  facts.primary = x.decision.primary;
+  facts.primary_call = ToUpstreamCall(x.primary);
+  facts.shadow_call = ToUpstreamCall(x.shadow);
+  facts.skipped = skip;
+  facts.shadow_mode = x.decision.mode;
+  facts.rollback_confirmed = x.rollback_confirmed;
+  const Outcome outcome = ClassifyOutcome(facts).outcome;
+  x.live->metrics->For(x.endpoint).CountOutcome(x.request.method, outcome);
+  return outcome;
+}
+
 }  // namespace shadowdiff

@@ -23,6 +23,11 @@ struct ReportSinks {
 Outcome ReportExchange(const ShadowedExchange& exchange, CompareScratch& scratch,
                        const ReportSinks& sinks);
 
+// For an exchange whose comparison was dropped (`skip`, e.g. queue_full): counts the outcome
+// the rules give without a comparison — not_shadowed, or rollback_unconfirmed / primary_error
+// where those apply. Cheap (no comparison), so the I/O thread may call it.
+Outcome ReportUncompared(const ShadowedExchange& exchange, ShadowSkip skip);
+
 // Whether an outcome's example is worth keeping: mismatch, shadow_error, shadow_timeout,
 // rollback_unconfirmed. (Noise is learned, not stored; matches are counted only.)
 bool StoresExample(Outcome outcome);

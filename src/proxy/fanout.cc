@@ -37,22 +37,6 @@ UpstreamOptions PoolOptions(const Limits& limits) {
 
 UpstreamSide SideLabel(Side side) { return side == Side::kOld ? UpstreamSide::kOld : UpstreamSide::kNew; }
 
-DropReason DropFor(SkipReason skip) {
-  switch (skip) {
-    case SkipReason::kSampledOut:
-      return DropReason::kSampledOut;
-    case SkipReason::kTripped:
-      return DropReason::kTripped;
-    case SkipReason::kUnmatched:
-      return DropReason::kUnmatched;
-    case SkipReason::kOff:
-    case SkipReason::kNoTarget:
-    case SkipReason::kNone:
-      break;
-  }
-  return DropReason::kOff;
-}
-
 double Seconds(const UpstreamResult& r) { return r.response.duration_ms / 1000.0; }
 
 // The primary, shadow and secondary results of one request meet here. Every coroutine that
@@ -193,9 +177,9 @@ asio::awaitable<HandlerResult> FanOut::Handle(InboundRequest& request, beast::tc
   bool shadowed = decision.shadowed() && shadow_pool != nullptr;
   ShadowTicket ticket;
   if (!decision.shadowed()) {
-    runtime_.metrics().CountDropped(DropFor(decision.skip));
+    runtime_.metrics().CountDropped(*decision.skip);
   } else if (shadowed) {
-    DropReason reason = DropReason::kInflightCap;
+    ShadowSkip reason = ShadowSkip::kInflightFull;
     ticket = runtime_.AdmitShadow(shadow_pool->target(), &reason);
     if (!ticket) {
       runtime_.metrics().CountDropped(reason);
@@ -239,7 +223,7 @@ asio::awaitable<HandlerResult> FanOut::Handle(InboundRequest& request, beast::tc
 
     // Reads only: the secondary is another old instance and must never see a write.
     if (pools.secondary_pool && decision.mode == ShadowMode::kCompare) {
-      DropReason reason = DropReason::kInflightCap;
+      ShadowSkip reason = ShadowSkip::kInflightFull;
       if (ShadowTicket secondary = runtime_.AdmitShadow(pools.secondary_pool->target(), &reason)) {
         ++join->pending;
         asio::co_spawn(executor_,

@@ -43,7 +43,7 @@ class ProxyRuntime {
   // target's circuit breaker is open or limits.max_inflight_shadow calls are in flight. An
   // admitted call hands its ticket back to ShadowFinished exactly once, with its result (a
   // ticket destroyed unused releases its in-flight slot and reports nothing).
-  virtual ShadowTicket AdmitShadow(const TargetUrl& target, DropReason* reason) = 0;
+  virtual ShadowTicket AdmitShadow(const TargetUrl& target, ShadowSkip* reason) = 0;
   virtual void ShadowFinished(ShadowTicket ticket, const UpstreamResult& result) = 0;
 
   // Hands a complete exchange to the comparison pool. Never blocks: when the queue is full

@@ -208,19 +208,20 @@ std::shared_ptr<CircuitBreaker> ProxyServer::BreakerFor(const TargetUrl& target)
   return breaker;
 }
 
-ShadowTicket ProxyServer::AdmitShadow(const TargetUrl& target, DropReason* reason) {
+ShadowTicket ProxyServer::AdmitShadow(const TargetUrl& target, ShadowSkip* reason) {
   ShadowTicket ticket;
   ticket.breaker = BreakerFor(target);
   ticket.admission = ticket.breaker->TryPass();
   if (ticket.admission == CircuitBreaker::Admission::kRejected) {
-    *reason = DropReason::kCircuitOpen;
+    *reason = ShadowSkip::kCircuitOpen;
     return ShadowTicket{};
   }
   ticket.slot = inflight_->TryAcquire();
   if (!ticket.slot) {
-    // The breaker's admission is handed back unused: a probe must not be lost.
-    ticket.breaker->RecordSuccess(ticket.admission);
-    *reason = DropReason::kInflightCap;
+    // The breaker's admission is handed back unused: a half-open probe that never ran must
+    // neither close nor re-open the breaker.
+    ticket.breaker->Cancel(ticket.admission);
+    *reason = ShadowSkip::kInflightFull;
     return ShadowTicket{};
   }
   metrics_->shadow_inflight().Set(inflight_->in_flight());
@@ -249,9 +250,8 @@ void ProxyServer::SubmitComparison(ShadowedExchange exchange) {
       [shared, sinks](CompareScratch& scratch) { ReportExchange(*shared, scratch, sinks); });
   metrics_->compare_queue_depth().Set(static_cast<double>(compare_->queue_depth()));
   if (!queued) {
-    metrics_->CountDropped(DropReason::kQueueFull);
-    shared->live->metrics->For(shared->endpoint)
-        .CountOutcome(shared->request.method, Outcome::kNotShadowed);
+    metrics_->CountDropped(ShadowSkip::kQueueFull);
+    ReportUncompared(*shared, ShadowSkip::kQueueFull);
   }
 }
 

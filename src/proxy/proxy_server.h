@@ -72,7 +72,7 @@ class ProxyServer final : public ProxyRuntime {
   bool IsTripped(const LiveConfig& live, const Endpoint& endpoint) const override;
   void Trip(const LiveConfig& live, const Endpoint& endpoint, std::string_view shadow_id,
             std::string_view detail) override;
-  ShadowTicket AdmitShadow(const TargetUrl& target, DropReason* reason) override;
+  ShadowTicket AdmitShadow(const TargetUrl& target, ShadowSkip* reason) override;
   void ShadowFinished(ShadowTicket ticket, const UpstreamResult& result) override;
   void SubmitComparison(ShadowedExchange exchange) override;
 

@@ -148,7 +148,7 @@ TEST(BearerTokenFromEnvTest, ReadsTheNamedVariable) {
 
 TEST(AdminRoutesTest, MetricsHealthAndReload) {
   Metrics metrics("9.9.9");
-  metrics.CountDropped(DropReason::kPaused);
+  metrics.CountDropped(ShadowSkip::kPaused);
   AdminRouter router;
   AddMetricsRoute(&router, &metrics);
   AddHealthRoute(&router);

@@ -128,7 +128,7 @@ class AdminServerTest : public ::testing::Test {
 
 TEST_F(AdminServerTest, ServesMetricsInTheTextFormat) {
   StartServer();
-  metrics_.CountDropped(DropReason::kQueueFull);
+  metrics_.CountDropped(ShadowSkip::kQueueFull);
   HttpResponse r = Request(port_, "GET", "/metrics");
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.head.find("Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n"),

@@ -42,8 +42,8 @@ TEST(ShadowPolicyTest, SamplesTheConfiguredShare) {
   EXPECT_EQ(in.shadow(), Side::kNew);
   EXPECT_EQ(in.mode, ShadowMode::kCompare);
   ShadowDecision out = DecideShadow(*config, read, "GET", false, 0.9, 0.25);
-  EXPECT_EQ(out.skip, SkipReason::kSampledOut);
-  EXPECT_EQ(SkipReasonName(out.skip), "sampled_out");
+  EXPECT_EQ(out.skip, ShadowSkip::kSampledOut);
+  EXPECT_EQ(ShadowSkipName(*out.skip), "sampled_out");
 }
 
 TEST(ShadowPolicyTest, RollbackEndpointsCarryModeAndOrder) {
@@ -58,9 +58,9 @@ TEST(ShadowPolicyTest, RollbackEndpointsCarryModeAndOrder) {
 TEST(ShadowPolicyTest, TrippedAndOffAreNotShadowed) {
   auto config = Load(kConfig);
   const Endpoint* write = config->endpoints.Match("POST", "/write");
-  EXPECT_EQ(DecideShadow(*config, write, "POST", true, 0.9, 0.0).skip, SkipReason::kTripped);
+  EXPECT_EQ(DecideShadow(*config, write, "POST", true, 0.9, 0.0).skip, ShadowSkip::kTripped);
   const Endpoint* never = config->endpoints.Match("GET", "/never");
-  EXPECT_EQ(DecideShadow(*config, never, "GET", false, 0.9, 0.0).skip, SkipReason::kOff);
+  EXPECT_EQ(DecideShadow(*config, never, "GET", false, 0.9, 0.0).skip, ShadowSkip::kOff);
 }
 
 TEST(ShadowPolicyTest, CutoverFlipsThePrimaryForItsShare) {
@@ -75,21 +75,21 @@ TEST(ShadowPolicyTest, CutoverFlipsThePrimaryForItsShare) {
 
 TEST(ShadowPolicyTest, UnmatchedFollowsThePolicy) {
   auto config = Load(kConfig);
-  EXPECT_EQ(DecideShadow(*config, nullptr, "GET", false, 0.9, 0.0).skip, SkipReason::kUnmatched);
+  EXPECT_EQ(DecideShadow(*config, nullptr, "GET", false, 0.9, 0.0).skip, ShadowSkip::kUnmatched);
 
   auto safe = Load(std::string(kConfig) + "unmatched: shadow_safe_methods\n");
   ShadowDecision get = DecideShadow(*safe, nullptr, "GET", false, 0.9, 0.0);
   EXPECT_TRUE(get.shadowed());
   EXPECT_EQ(get.settings, &safe->defaults);
-  EXPECT_EQ(DecideShadow(*safe, nullptr, "POST", false, 0.9, 0.0).skip, SkipReason::kUnmatched);
-  EXPECT_EQ(DecideShadow(*safe, nullptr, "GET", false, 0.9, 0.3).skip, SkipReason::kSampledOut);
+  EXPECT_EQ(DecideShadow(*safe, nullptr, "POST", false, 0.9, 0.0).skip, ShadowSkip::kUnmatched);
+  EXPECT_EQ(DecideShadow(*safe, nullptr, "GET", false, 0.9, 0.3).skip, ShadowSkip::kSampledOut);
 }
 
 TEST(ShadowPolicyTest, NoShadowTargetMeansNoShadow) {
   auto config = Load("targets: {old: \"http://127.0.0.1:1\"}\nendpoints:\n  - path: /a\n"
                      "    methods: [GET]\n");
   const Endpoint* a = config->endpoints.Match("GET", "/a");
-  EXPECT_EQ(DecideShadow(*config, a, "GET", false, 0.9, 0.0).skip, SkipReason::kNoTarget);
+  EXPECT_EQ(DecideShadow(*config, a, "GET", false, 0.9, 0.0).skip, ShadowSkip::kNoTarget);
 }
 
 }  // namespace

@@ -248,13 +248,14 @@ TEST_F(MetricsTest, UpstreamDurationHistogramHasMillisecondToTenSecondBuckets) {
 }
 
 TEST_F(MetricsTest, EveryDropReasonIsExportedFromTheStart) {
-  metrics_.CountDropped(DropReason::kQueueFull);
-  metrics_.CountDropped(DropReason::kQueueFull);
-  metrics_.CountDropped(DropReason::kCircuitOpen);
+  metrics_.CountDropped(ShadowSkip::kQueueFull);
+  metrics_.CountDropped(ShadowSkip::kQueueFull);
+  metrics_.CountDropped(ShadowSkip::kCircuitOpen);
   Exposition e = Scrape(metrics_);
-  const std::set<std::string> reasons = {"queue_full", "inflight_cap", "tripped",
-                                         "paused",     "sampled_out",  "circuit_open",
-                                         "off",        "unmatched",    "too_large"};
+  const std::set<std::string> reasons = {
+      "off",           "unmatched",         "sampled_out", "tripped",       "paused",
+      "inflight_full", "circuit_open",      "request_too_large", "queue_full",
+      "shutting_down", "no_target"};
   std::set<std::string> seen;
   for (const auto& s : e.Matching("shadowdiff_shadow_dropped_total")) {
     seen.insert(s.labels.at("reason"));
@@ -410,7 +411,7 @@ TEST_F(MetricsTest, ConcurrentUpdatesAreAllCounted) {
         // Every thread offers its own fields: the cap (3) must hold under contention.
         b.CountFields("POST", {MakeDiff("$.t" + std::to_string(t) + "_" + std::to_string(i % 5))});
         a.ObserveUpstream(UpstreamSide::kOld, 0.002);
-        metrics_.CountDropped(DropReason::kSampledOut);
+        metrics_.CountDropped(ShadowSkip::kSampledOut);
         metrics_.shadow_inflight().Increment();
         metrics_.shadow_inflight().Decrement();
       }

@@ -1,0 +1,193 @@
+// Every outcome kind of SPEC.md on /metrics, produced through the whole proxy:
+// shadowdiff_requests_total{endpoint,method,outcome} (and the field counters of a mismatch).
+// (rollback_unconfirmed: rollback_test.cc; the shadow fault matrix: faults_test.cc.)
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/integration/proxy/proxy_fixture.h"
+
+namespace shadowdiff::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kConfig[] = R"(
+defaults:
+  timeout_ms: 1000
+  shadow_timeout_ms: 500
+endpoints:
+  - path: /customers/{token}
+    methods: [GET]
+  - path: /off
+    methods: [GET]
+    shadow: off
+  - path: /sampled
+    methods: [GET]
+    sample: 0
+)";
+constexpr char kEndpoint[] = "/customers/{token}";
+
+class OutcomesTest : public ProxyFixture {};
+
+TEST_F(OutcomesTest, Match) {
+  old_->SetReply(FakeReply::Json(200, R"({"customer":{"phone":"555-1","name":"Ann"}})"));
+  new_->SetReply(FakeReply::Json(200, R"({"customer":{"name":"Ann","phone":"555-1"}})"));
+  ASSERT_TRUE(StartProxy(kConfig));
+  ASSERT_EQ(Get("/customers/c1").status, 200);
+  EXPECT_TRUE(WaitForOutcome(kEndpoint, "GET", "match"));
+  EXPECT_EQ(CounterSum("shadowdiff_field_mismatches_total"), 0);
+}
+
+TEST_F(OutcomesTest, MismatchCountsTheField) {
+  old_->SetReply(FakeReply::Json(200, R"({"customer":{"phone":"555-1","name":"Ann"}})"));
+  new_->SetReply(FakeReply::Json(200, R"({"customer":{"phone":"555-2","name":"Ann"}})"));
+  ASSERT_TRUE(StartProxy(kConfig));
+  HttpResponse r = Get("/customers/c1");
+  EXPECT_EQ(r.body, R"({"customer":{"phone":"555-1","name":"Ann"}})");
+  EXPECT_TRUE(WaitForOutcome(kEndpoint, "GET", "mismatch"));
+  EXPECT_TRUE(WaitForCounter("shadowdiff_field_mismatches_total",
+                             {{"endpoint", kEndpoint},
+                              {"method", "GET"},
+                              {"field", "$.customer.phone"},
+                              {"kind", "value"}},
+                             1));
+  EXPECT_EQ(CounterSum("shadowdiff_field_mismatches_total"), 1);
+}
+
+TEST_F(OutcomesTest, MismatchKindsMissingExtraType) {
+  old_->SetReply(FakeReply::Json(200, R"({"a":1,"b":"x","c":true})"));
+  new_->SetReply(FakeReply::Json(200, R"({"b":2,"c":true,"d":null})"));
+  ASSERT_TRUE(StartProxy(kConfig));
+  ASSERT_EQ(Get("/customers/c1").status, 200);
+  ASSERT_TRUE(WaitForOutcome(kEndpoint, "GET", "mismatch"));
+  const Labels base{{"endpoint", kEndpoint}, {"method", "GET"}};
+  auto with = [&](std::string field, std::string kind) {
+    Labels l = base;
+    l["field"] = std::move(field);
+    l["kind"] = std::move(kind);
+    return l;
+  };
+  EXPECT_TRUE(WaitForCounter("shadowdiff_field_mismatches_total", with("$.a", "missing"), 1));
+  EXPECT_EQ(Counter("shadowdiff_field_mismatches_total", with("$.b", "type")), 1);
+  EXPECT_EQ(Counter("shadowdiff_field_mismatches_total", with("$.d", "extra")), 1);
+}
+
+TEST_F(OutcomesTest, NoiseWhenTheSecondaryDiffersInTheSameField) {
+  old_->SetReply(FakeReply::Json(200, R"({"customer":{"phone":"555-1","request_id":"r-old"}})"));
+  new_->SetReply(FakeReply::Json(200, R"({"customer":{"phone":"555-1","request_id":"r-new"}})"));
+  ASSERT_TRUE(StartProxy(kConfig, {.secondary = true}));
+  secondary_->SetReply(
+      FakeReply::Json(200, R"({"customer":{"phone":"555-1","request_id":"r-sec"}})"));
+  ASSERT_EQ(Get("/customers/c1").status, 200);
+  EXPECT_TRUE(WaitForOutcome(kEndpoint, "GET", "noise"));
+  ASSERT_TRUE(secondary_->WaitForRequests(1, 2s));
+  EXPECT_EQ(Counter("shadowdiff_requests_total", OutcomeLabels(kEndpoint, "GET", "mismatch")), 0);
+  // Noise counts no field.
+  EXPECT_EQ(CounterSum("shadowdiff_field_mismatches_total"), 0);
+
+  // A difference the secondary does not share is still a mismatch.
+  new_->SetReply(FakeReply::Json(200, R"({"customer":{"phone":"555-9","request_id":"r-new"}})"));
+  ASSERT_EQ(Get("/customers/c1").status, 200);
+  EXPECT_TRUE(WaitForOutcome(kEndpoint, "GET", "mismatch"));
+  EXPECT_TRUE(WaitForCounter("shadowdiff_field_mismatches_total",
+                             {{"endpoint", kEndpoint},
+                              {"method", "GET"},
+                              {"field", "$.customer.phone"},
+                              {"kind", "value"}},
+                             1));
+  EXPECT_EQ(CounterSum("shadowdiff_field_mismatches_total", {{"field", "$.customer.request_id"}}),
+            0);
+}
+
+TEST_F(OutcomesTest, ShadowErrorOn5xx) {
+  old_->SetReply(FakeReply::Json(200, R"({"a":1})"));
+  new_->SetReply(FakeReply::Json(500, R"({"error":"boom"})"));
+  ASSERT_TRUE(StartProxy(kConfig));
+  HttpResponse r = Get("/customers/c1");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, R"({"a":1})");
+  EXPECT_TRUE(WaitForOutcome(kEndpoint, "GET", "shadow_error"));
+}
+
+TEST_F(OutcomesTest, ShadowErrorOnInvalidJsonWhenThePrimaryIsJson) {
+  old_->SetReply(FakeReply::Json(200, R"({"a":1})"));
+  new_->SetReply(FakeReply::Json(200, R"({"a":1,)"));
+  ASSERT_TRUE(StartProxy(kConfig));
+  EXPECT_EQ(Get("/customers/c1").body, R"({"a":1})");
+  EXPECT_TRUE(WaitForOutcome(kEndpoint, "GET", "shadow_error"));
+}
+
+TEST_F(OutcomesTest, ShadowErrorOnConnectionRefused) {
+  old_->SetReply(FakeReply::Json(200, R"({"a":1})"));
+  new_->StopListening();
+  ASSERT_TRUE(StartProxy(kConfig));
+  HttpResponse r = Get("/customers/c1");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, R"({"a":1})");
+  EXPECT_TRUE(WaitForOutcome(kEndpoint, "GET", "shadow_error"));
+}
+
+TEST_F(OutcomesTest, ShadowTimeout) {
+  old_->SetReply(FakeReply::Json(200, R"({"a":1})"));
+  new_->SetReply(FakeReply::Hang());
+  ASSERT_TRUE(StartProxy(kConfig));
+  HttpResponse r = Get("/customers/c1");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_LT(r.elapsed_ms, 400) << "the client waited for the shadow";
+  EXPECT_TRUE(WaitForOutcome(kEndpoint, "GET", "shadow_timeout", 1, 5s));
+}
+
+TEST_F(OutcomesTest, NotShadowedWhenOff) {
+  ASSERT_TRUE(StartProxy(kConfig));
+  EXPECT_EQ(Get("/off").status, 200);
+  EXPECT_TRUE(WaitForOutcome("/off", "GET", "not_shadowed"));
+  EXPECT_EQ(new_->request_count(), 0u);
+}
+
+TEST_F(OutcomesTest, NotShadowedWhenSampledOut) {
+  ASSERT_TRUE(StartProxy(kConfig));
+  EXPECT_EQ(Get("/sampled").status, 200);
+  EXPECT_TRUE(WaitForOutcome("/sampled", "GET", "not_shadowed"));
+  EXPECT_EQ(new_->request_count(), 0u);
+}
+
+TEST_F(OutcomesTest, NotShadowedWhenUnmatched) {
+  ASSERT_TRUE(StartProxy(kConfig));
+  EXPECT_EQ(Get("/nowhere/at/all").status, 200);
+  EXPECT_TRUE(WaitForOutcome("unmatched", "GET", "not_shadowed"));
+  EXPECT_EQ(new_->request_count(), 0u);
+  EXPECT_GE(Counter("shadowdiff_shadow_dropped_total", {{"reason", "unmatched"}}), 0);
+}
+
+TEST_F(OutcomesTest, PrimaryDownGives502) {
+  old_->StopListening();
+  ASSERT_TRUE(StartProxy(kConfig));
+  HttpResponse r = Get("/customers/c1");
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(r.status, 502);
+  EXPECT_TRUE(WaitForOutcome(kEndpoint, "GET", "primary_error"));
+}
+
+TEST_F(OutcomesTest, PrimaryHangGives504AfterTimeout) {
+  old_->SetReply(FakeReply::Hang());
+  ASSERT_TRUE(StartProxy(kConfig));  // timeout_ms: 1000
+  HttpResponse r = Get("/customers/c1");
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(r.status, 504);
+  EXPECT_GE(r.elapsed_ms, 900);
+  EXPECT_LT(r.elapsed_ms, 4000);
+  EXPECT_TRUE(WaitForOutcome(kEndpoint, "GET", "primary_error"));
+  EXPECT_THAT(r.body, HasSubstr("timeout"));
+}
+
+TEST_F(OutcomesTest, PrimaryErrorOnPrimaryOnlyPath) {
+  old_->StopListening();
+  ASSERT_TRUE(StartProxy(kConfig));
+  EXPECT_EQ(Get("/off").status, 502);
+  EXPECT_TRUE(WaitForOutcome("/off", "GET", "primary_error"));
+}
+
+}  // namespace
+}  // namespace shadowdiff::test
