@@ -24,8 +24,11 @@ bool UpstreamConnection::LooksAlive() {
   auto& socket = stream.socket();
   if (!socket.is_open() || buffer.size() != 0) return false;
   error_code ec;
-  socket.non_blocking(true, ec);
-  if (ec) return false;
+  if (!user_non_blocking) {  // one ioctl per connection, not one per reuse
+    socket.non_blocking(true, ec);
+    if (ec) return false;
+    user_non_blocking = true;
+  }
   char byte;
   socket.receive(asio::buffer(&byte, 1), asio::socket_base::message_peek, ec);
   // would_block: nothing to read, the peer has not closed. Anything else — a byte nobody

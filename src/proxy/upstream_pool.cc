@@ -157,14 +157,23 @@ void UpstreamPool::Release(std::unique_ptr<UpstreamConnection> connection, bool 
 }
 
 asio::awaitable<UpstreamPool::Lease> UpstreamPool::Acquire(Clock::time_point deadline,
-                                                           bool fresh_only,
+                                                           bool fresh_only, bool may_retry,
                                                            UpstreamResult& result) {
+  // A connection released this recently is as good as checked when a stale one would be
+  // retried anyway; otherwise (a POST, or a connection idle for longer) it is checked.
+  constexpr auto kSkipLivenessCheckWithin = std::chrono::milliseconds(500);
   if (!fresh_only) {
     PruneIdle();
+    const auto now = Clock::now();
     while (!idle_.empty()) {
       std::unique_ptr<UpstreamConnection> connection = std::move(idle_.back());
       idle_.pop_back();
-      if (connection->LooksAlive()) co_return Lease(this, std::move(connection), true);
+      const bool recent = may_retry && connection->buffer.size() == 0 &&
+                          connection->stream.socket().is_open() &&
+                          now - connection->idle_since < kSkipLivenessCheckWithin;
+      if (recent || connection->LooksAlive()) {
+        co_return Lease(this, std::move(connection), true);
+      }
       connection->Close();
     }
   }
@@ -236,7 +245,7 @@ asio::awaitable<UpstreamPool::Started> UpstreamPool::Start(const UpstreamRequest
   const bool head_request = request.method == "HEAD";
   const bool may_retry = IsRetryableMethod(request.method);
   for (int attempt = 0;; ++attempt) {
-    Lease lease = co_await Acquire(deadline, /*fresh_only=*/attempt > 0, result);
+    Lease lease = co_await Acquire(deadline, /*fresh_only=*/attempt > 0, may_retry, result);
     if (!lease) co_return Started{};
     result.reused_connection = lease.reused();
     // Only a pooled connection can be stale, and only once: the retry uses a new one.
@@ -369,9 +378,13 @@ asio::awaitable<RelayResult> UpstreamPool::Relay(const UpstreamRequest& request,
                      ? static_cast<size_t>(std::min<uint64_t>(*content_length, kPieceBytes))
                      : kPieceBytes);
   }
-  // With body bytes already buffered behind the head, the first piece goes out with the head
-  // (one write); otherwise the head goes out alone, before waiting for the body.
-  if (!has_body || started.lease->buffer.size() == 0) {
+  // With body bytes already buffered behind the head, or a small body of known length (which
+  // the client cannot use without its body anyway, and which follows the head at once), the
+  // first piece goes out with the head: one write. Otherwise the head goes out alone, before
+  // waiting for a large or open-ended body.
+  constexpr uint64_t kCoalesceBodyBytes = 16 << 10;
+  const bool small_body = content_length && *content_length <= kCoalesceBodyBytes;
+  if (!has_body || (started.lease->buffer.size() == 0 && !small_body)) {
     if (error_code ec = co_await write_to_client({}, !has_body)) {
       out.client_write_failed = true;
       ResetClient(client);

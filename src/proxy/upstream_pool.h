@@ -100,8 +100,12 @@ class UpstreamPool {
                                         UpstreamResult& result);
   // A live idle connection, or a new one connected by `deadline` (nullptr and an error in
   // `result` otherwise). `fresh_only` skips the idle list (for the retry).
+  // `verify_idle`: check a pooled connection for liveness first (MSG_PEEK). Skipped for
+  // requests the pool may retry on a stale connection when the connection was used very
+  // recently (kSkipLivenessCheckWithin): the retry covers the rare close, and the check costs
+  // a syscall per request.
   boost::asio::awaitable<Lease> Acquire(Clock::time_point deadline, bool fresh_only,
-                                        UpstreamResult& result);
+                                        bool may_retry, UpstreamResult& result);
   boost::asio::awaitable<Lease> Connect(Clock::time_point deadline, UpstreamResult& result);
   // Returns a leased connection: kept idle when reusable and there is room, else closed.
   void Release(std::unique_ptr<UpstreamConnection> connection, bool reusable);
