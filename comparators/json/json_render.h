@@ -20,7 +20,6 @@ namespace shadowdiff {
 // Replaces *out with the (possibly summarised) compact JSON of doc.node(node).
 void RenderDiffValue(const JsonDocument& doc, uint32_t node, std::string* out);
 
-
 }  // namespace shadowdiff
 
 #endif  // SHADOWDIFF_COMPARATORS_JSON_JSON_RENDER_H_

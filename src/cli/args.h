@@ -15,8 +15,8 @@
 namespace shadowdiff::cli {
 
 struct FlagSpec {
-  std::string name;        // long name without dashes: "config"
-  char short_name = 0;     // 'c', or 0
+  std::string name;     // long name without dashes: "config"
+  char short_name = 0;  // 'c', or 0
   bool takes_value = false;
   std::string value_name;  // "FILE", for help text
   std::string help;

@@ -38,8 +38,8 @@ void PrintSummary(const Config& config, std::ostream& out) {
   }
   for (const Endpoint& e : endpoints) {
     std::string methods = e.settings.methods.ToString();
-    out << "  " << methods << std::string(method_width - methods.size() + 2, ' ')
-        << e.path_template << std::string(path_width - e.path_template.size() + 2, ' ')
+    out << "  " << methods << std::string(method_width - methods.size() + 2, ' ') << e.path_template
+        << std::string(path_width - e.path_template.size() + 2, ' ')
         << "shadow: " << ShadowModeName(e.settings.shadow) << "\n";
   }
   if (Status targets = RequireTargets(config); !targets.ok()) {

@@ -88,8 +88,9 @@ Result<CompareRules> ChooseRules(const ParsedArgs& args) {
     return CompareRules{};
   }
   auto config = LoadConfigFile(*config_path);
-  if (!config.ok()) return Error{config.error().message + "\n(run `shadowdiff check -c " +
-                                 *config_path + "` for the full list)"};
+  if (!config.ok())
+    return Error{config.error().message + "\n(run `shadowdiff check -c " + *config_path +
+                 "` for the full list)"};
   if (!endpoint) return (*config)->default_comparator->rules();
 
   size_t space = endpoint->find(' ');
@@ -127,8 +128,8 @@ int RunDiff(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     return kExitOk;
   }
   if (parsed->positionals.size() != 2) {
-    err << "shadowdiff diff: expected two bodies, OLD and NEW (got "
-        << parsed->positionals.size() << "); see --help\n";
+    err << "shadowdiff diff: expected two bodies, OLD and NEW (got " << parsed->positionals.size()
+        << "); see --help\n";
     return kExitError;
   }
   const std::string& old_path = parsed->positionals[0];
@@ -159,8 +160,8 @@ int RunDiff(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     return kExitError;
   }
   // Offline, whole files are compared: the proxy's buffering cap does not apply.
-  rules->max_body_bytes = std::max(rules->max_body_bytes,
-                                   std::max(old_body->size(), new_body->size()) + 1);
+  rules->max_body_bytes =
+      std::max(rules->max_body_bytes, std::max(old_body->size(), new_body->size()) + 1);
   ResponseComparator comparator(std::move(*rules));
   CompareScratch scratch;
   Comparison result = comparator.CompareBodies(*old_body, *new_body, kind, scratch);

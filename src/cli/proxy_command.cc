@@ -62,8 +62,7 @@ int RunProxy(const std::vector<std::string>& args, std::ostream& out, std::ostre
     char* end = nullptr;
     long n = std::strtol(threads->c_str(), &end, 10);
     if (end == threads->c_str() || *end != '\0' || n < 1 || n > 256) {
-      err << "shadowdiff proxy: --threads takes a number from 1 to 256, not `" << *threads
-          << "`\n";
+      err << "shadowdiff proxy: --threads takes a number from 1 to 256, not `" << *threads << "`\n";
       return kExitError;
     }
     options.io_threads = static_cast<size_t>(n);
@@ -99,7 +98,8 @@ int RunProxy(const std::vector<std::string>& args, std::ostream& out, std::ostre
       (void)(*server)->Reload();  // logged and counted inside; the old config keeps serving
       continue;
     }
-    log::Info("signal", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}, {"action", "drain"}});
+    log::Info("signal",
+              {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}, {"action", "drain"}});
     (*server)->Drain();
     return kExitOk;
   }

@@ -11,8 +11,8 @@ namespace shadowdiff {
 enum class Outcome {
   kMatch,
   kMismatch,
-  kNoise,                // differs only where old and secondary differ too
-  kShadowError,          // shadow connect error, 5xx, or a body that is not what it claims
+  kNoise,        // differs only where old and secondary differ too
+  kShadowError,  // shadow connect error, 5xx, or a body that is not what it claims
   kShadowTimeout,
   kRollbackUnconfirmed,  // rollback-mode shadow answered without Shadow-Rolled-Back
   kNotShadowed,          // off, unmatched, sampled out, tripped, dropped
@@ -20,10 +20,9 @@ enum class Outcome {
 };
 
 inline constexpr Outcome kAllOutcomes[] = {
-    Outcome::kMatch,         Outcome::kMismatch,
-    Outcome::kNoise,         Outcome::kShadowError,
-    Outcome::kShadowTimeout, Outcome::kRollbackUnconfirmed,
-    Outcome::kNotShadowed,   Outcome::kPrimaryError,
+    Outcome::kMatch,       Outcome::kMismatch,      Outcome::kNoise,
+    Outcome::kShadowError, Outcome::kShadowTimeout, Outcome::kRollbackUnconfirmed,
+    Outcome::kNotShadowed, Outcome::kPrimaryError,
 };
 
 constexpr std::string_view OutcomeName(Outcome outcome) {

@@ -18,8 +18,6 @@ std::string_view TransportResultName(TransportResult result) {
   return "ok";
 }
 
-
-
 bool IsRollbackUnconfirmed(ShadowMode mode, const std::optional<UpstreamCall>& shadow_call,
                            bool rollback_confirmed) {
   return mode == ShadowMode::kRollback && shadow_call.has_value() &&

@@ -52,8 +52,6 @@ enum class TransportResult {
 // "ok", "connect_error", "timeout", "reset", "protocol_error".
 std::string_view TransportResultName(TransportResult result);
 
-
-
 struct UpstreamCall {
   TransportResult transport = TransportResult::kOk;
   int status = 0;  // meaningful when transport == kOk

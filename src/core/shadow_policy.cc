@@ -10,9 +10,8 @@ bool IsSafeMethod(std::string_view method) {
 
 }  // namespace
 
-ShadowDecision DecideShadow(const Config& config, const Endpoint* endpoint,
-                            std::string_view method, bool tripped, double cutover_draw,
-                            double sample_draw) {
+ShadowDecision DecideShadow(const Config& config, const Endpoint* endpoint, std::string_view method,
+                            bool tripped, double cutover_draw, double sample_draw) {
   ShadowDecision d;
   d.settings = endpoint != nullptr ? &endpoint->settings : &config.defaults;
   const EndpointSettings& s = *d.settings;

@@ -16,9 +16,9 @@
 namespace shadowdiff {
 
 struct ShadowDecision {
-  Side primary = Side::kOld;           // which side answers the client
-  std::optional<ShadowSkip> skip;      // set when not shadowed: why
-  ShadowMode mode = ShadowMode::kCompare;  // when shadowed: compare or rollback
+  Side primary = Side::kOld;                         // which side answers the client
+  std::optional<ShadowSkip> skip;                    // set when not shadowed: why
+  ShadowMode mode = ShadowMode::kCompare;            // when shadowed: compare or rollback
   RollbackOrder order = RollbackOrder::kConcurrent;  // when mode is rollback
   const EndpointSettings* settings = nullptr;        // the endpoint's, or the defaults
 
@@ -28,9 +28,8 @@ struct ShadowDecision {
 
 // `endpoint` is the match for the request (nullptr: unmatched). `cutover_draw` and
 // `sample_draw` are independent uniform draws in [0, 1).
-ShadowDecision DecideShadow(const Config& config, const Endpoint* endpoint,
-                            std::string_view method, bool tripped, double cutover_draw,
-                            double sample_draw);
+ShadowDecision DecideShadow(const Config& config, const Endpoint* endpoint, std::string_view method,
+                            bool tripped, double cutover_draw, double sample_draw);
 
 }  // namespace shadowdiff
 

@@ -15,7 +15,7 @@
 namespace shadowdiff {
 
 struct ReportSinks {
-  NoiseRegistry* noise = nullptr;  // required
+  NoiseRegistry* noise = nullptr;   // required
   ExampleSink* examples = nullptr;  // may be null: nothing stored
 };
 

@@ -13,9 +13,9 @@
 
 #include "src/core/outcome_classifier.h"
 #include "src/proxy/upstream_call.h"
+#include "src/proxy/upstream_pool.h"
 #include "src/rollback/protocol.h"
 #include "src/rollback/signature.h"
-#include "src/proxy/upstream_pool.h"
 
 namespace shadowdiff {
 namespace {
@@ -35,7 +35,9 @@ UpstreamOptions PoolOptions(const Limits& limits) {
   return o;
 }
 
-UpstreamSide SideLabel(Side side) { return side == Side::kOld ? UpstreamSide::kOld : UpstreamSide::kNew; }
+UpstreamSide SideLabel(Side side) {
+  return side == Side::kOld ? UpstreamSide::kOld : UpstreamSide::kNew;
+}
 
 double Seconds(const UpstreamResult& r) { return r.response.duration_ms / 1000.0; }
 
@@ -72,9 +74,10 @@ asio::awaitable<void> RunShadow(ProxyRuntime& runtime, std::shared_ptr<Join> joi
     if (IsRollbackUnconfirmed(x.decision.mode, ToUpstreamCall(result), x.rollback_confirmed) &&
         x.endpoint != nullptr) {
       runtime.Trip(*x.live, *x.endpoint, x.shadow_id,
-                   !result.ok() ? "no confirmed answer: " + std::string(UpstreamStatusName(result.status))
-                   : echoed     ? std::string("Shadow-Rolled-Back does not match Shadow-Id")
-                                : std::string("response has no Shadow-Rolled-Back header"));
+                   !result.ok()
+                       ? "no confirmed answer: " + std::string(UpstreamStatusName(result.status))
+                   : echoed ? std::string("Shadow-Rolled-Back does not match Shadow-Id")
+                            : std::string("response has no Shadow-Rolled-Back header"));
     }
   }
   x.shadow = std::move(result);
@@ -100,8 +103,7 @@ asio::awaitable<bool> WriteGatewayError(beast::tcp_stream& client, const Inbound
   http::response<http::string_body> response{
       timeout ? http::status::gateway_timeout : http::status::bad_gateway, request.version};
   response.set(http::field::content_type, "application/json");
-  response.body() = std::string("{\"error\":\"") +
-                    std::string(UpstreamStatusName(result.status)) +
+  response.body() = std::string("{\"error\":\"") + std::string(UpstreamStatusName(result.status)) +
                     "\",\"detail\":\"the primary upstream did not answer\"}\n";
   response.keep_alive(keep_alive);
   response.prepare_payload();
@@ -132,8 +134,7 @@ const FanOut::Pools& FanOut::PoolsFor(const LiveConfig& live) {
       pool.reset();
       return;
     }
-    if (pool && pool->target() == *target &&
-        pool->options().capture_cap == options.capture_cap &&
+    if (pool && pool->target() == *target && pool->options().capture_cap == options.capture_cap &&
         pool->options().connect_timeout == options.connect_timeout) {
       return;
     }
@@ -177,7 +178,8 @@ asio::awaitable<HandlerResult> FanOut::Handle(InboundRequest& request, beast::tc
   bool shadowed = decision.shadowed() && shadow_pool != nullptr;
   ShadowTicket ticket;
   if (!decision.shadowed()) {
-    runtime_.metrics().CountDropped(*decision.skip);
+    // `off` and unmatched requests were never meant to be shadowed: not drops.
+    if (IsDrop(*decision.skip)) runtime_.metrics().CountDropped(*decision.skip);
   } else if (shadowed) {
     ShadowSkip reason = ShadowSkip::kInflightFull;
     ticket = runtime_.AdmitShadow(shadow_pool->target(), &reason);
@@ -202,9 +204,8 @@ asio::awaitable<HandlerResult> FanOut::Handle(InboundRequest& request, beast::tc
     join->pending = 2;
 
     UpstreamRequest shadow_request = upstream_request;
-    const std::string_view mode = decision.mode == ShadowMode::kRollback
-                                      ? rollback::kModeRollback
-                                      : rollback::kModeCompare;
+    const std::string_view mode =
+        decision.mode == ShadowMode::kRollback ? rollback::kModeRollback : rollback::kModeCompare;
     shadow_request.headers.emplace_back(rollback::kShadowIdHeader, x.shadow_id);
     shadow_request.headers.emplace_back(rollback::kShadowModeHeader, mode);
     if (!live->rollback_secret.empty()) {
@@ -232,8 +233,7 @@ asio::awaitable<HandlerResult> FanOut::Handle(InboundRequest& request, beast::tc
                        asio::detached);
       }
     }
-    if (decision.mode == ShadowMode::kRollback &&
-        decision.order == RollbackOrder::kBeforePrimary) {
+    if (decision.mode == ShadowMode::kRollback && decision.order == RollbackOrder::kBeforePrimary) {
       // The primary waits for the rollback shadow (bounded by shadow_timeout_ms) so that both
       // run against the same database state.
       co_await RunShadow(runtime_, join, shadow_pool, std::move(shadow_request), shadow_deadline,
@@ -248,17 +248,20 @@ asio::awaitable<HandlerResult> FanOut::Handle(InboundRequest& request, beast::tc
 
   const auto primary_deadline =
       Clock::now() + std::chrono::milliseconds(decision.settings->timeout_ms);
+  // During a drain the connection closes after this response: the relay says so in it.
+  const std::atomic<bool>& draining = runtime_.draining();
   RelayResult relay = co_await primary_pool->Relay(
-      upstream_request, RelayClient{request.version, request.keep_alive}, client, primary_deadline);
+      upstream_request, RelayClient{request.version, request.keep_alive, &draining}, client,
+      primary_deadline);
+  const bool keep_alive = request.keep_alive && !draining.load(std::memory_order_acquire);
   metrics.ObserveUpstream(SideLabel(decision.primary), Seconds(relay.upstream));
 
   HandlerResult result{relay.client_reusable};
   if (!relay.head_sent) {
-    const bool keep_alive = request.keep_alive && !relay.client_write_failed;
-    const bool written =
-        !relay.client_write_failed &&
-        co_await WriteGatewayError(client, request, relay.upstream, keep_alive);
-    result.keep_alive = keep_alive && written;
+    const bool keep = keep_alive && !relay.client_write_failed;
+    const bool written = !relay.client_write_failed &&
+                         co_await WriteGatewayError(client, request, relay.upstream, keep);
+    result.keep_alive = keep && written;
   }
   if (join) {
     join->exchange.primary = std::move(relay.upstream);

@@ -5,6 +5,7 @@
 #ifndef SHADOWDIFF_PROXY_PROXY_RUNTIME_H_
 #define SHADOWDIFF_PROXY_PROXY_RUNTIME_H_
 
+#include <atomic>
 #include <memory>
 #include <string_view>
 
@@ -45,6 +46,10 @@ class ProxyRuntime {
   // ticket destroyed unused releases its in-flight slot and reports nothing).
   virtual ShadowTicket AdmitShadow(const TargetUrl& target, ShadowSkip* reason) = 0;
   virtual void ShadowFinished(ShadowTicket ticket, const UpstreamResult& result) = 0;
+
+  // Becomes true once a graceful stop has begun: responses written from then on say
+  // `Connection: close`, since their connection closes after them.
+  virtual const std::atomic<bool>& draining() const = 0;
 
   // Hands a complete exchange to the comparison pool. Never blocks: when the queue is full
   // the exchange is dropped and counted (queue_full, outcome not_shadowed).

@@ -111,6 +111,10 @@ Result<std::unique_ptr<ProxyServer>> ProxyServer::Start(std::shared_ptr<const Co
   AddMetricsRoute(&router, server->metrics_.get());
   AddHealthRoute(&router);
   AddReloadRoute(&router, [self] { return self->Reload(); });
+  router.AddRoute("POST", "/api/endpoints/reset", [self](const AdminRequest&) {
+    const size_t cleared = self->ResetTrips();
+    return AdminResponse::Json(200, "{\"ok\":true,\"reset\":" + std::to_string(cleared) + "}");
+  });
   const std::string token = EnvOrEmpty(config->admin.token_env);
   if (!token.empty()) router.SetBearerToken(token);
   AdminServerOptions admin_options;
@@ -119,13 +123,12 @@ Result<std::unique_ptr<ProxyServer>> ProxyServer::Start(std::shared_ptr<const Co
   if (Status s = server->admin_->Start(); !s.ok()) return s.error();
 
   server->io_->Start();
-  log::Info("proxy_started", {{"listen", HostPort{options.listen.value_or(config->listen).host,
-                                                  *port}
-                                             .ToString()},
-                              {"old", config->targets.old_target->text},
-                              {"new", config->targets.new_target->text},
-                              {"config", config->source},
-                              {"io_threads", std::to_string(threads)}});
+  log::Info("proxy_started",
+            {{"listen", HostPort{options.listen.value_or(config->listen).host, *port}.ToString()},
+             {"old", config->targets.old_target->text},
+             {"new", config->targets.new_target->text},
+             {"config", config->source},
+             {"io_threads", std::to_string(threads)}});
   return server;
 }
 
@@ -167,8 +170,8 @@ bool ProxyServer::IsTripped(const LiveConfig& live, const Endpoint& endpoint) co
   return live.trips->IsTripped(endpoint.id);
 }
 
-void ProxyServer::Trip(const LiveConfig& live, const Endpoint& endpoint,
-                       std::string_view shadow_id, std::string_view detail) {
+void ProxyServer::Trip(const LiveConfig& live, const Endpoint& endpoint, std::string_view shadow_id,
+                       std::string_view detail) {
   std::lock_guard lock(reload_mu_);
   const int64_t now = NowUnixMillis();
   bool newly = live.trips->Trip(endpoint.id, now);
@@ -181,12 +184,13 @@ void ProxyServer::Trip(const LiveConfig& live, const Endpoint& endpoint,
   }
   live.metrics->For(&endpoint).SetTripped(true);
   if (newly) {
-    log::Error("endpoint_tripped",
-               {{"endpoint", endpoint.path_template},
-                {"methods", endpoint.settings.methods.ToString()},
-                {"shadow_id", shadow_id},
-                {"reason", detail},
-                {"action", "no more shadow calls to this endpoint until POST /api/endpoints/reset"}});
+    log::Error(
+        "endpoint_tripped",
+        {{"endpoint", endpoint.path_template},
+         {"methods", endpoint.settings.methods.ToString()},
+         {"shadow_id", shadow_id},
+         {"reason", detail},
+         {"action", "no more shadow calls to this endpoint until POST /api/endpoints/reset"}});
   }
 }
 
@@ -230,10 +234,9 @@ ShadowTicket ProxyServer::AdmitShadow(const TargetUrl& target, ShadowSkip* reaso
 
 void ProxyServer::ShadowFinished(ShadowTicket ticket, const UpstreamResult& result) {
   // Connect errors and timeouts are the target's fault; an answer of any status is not.
-  const bool failed = result.status == UpstreamStatus::kConnectError ||
-                      result.status == UpstreamStatus::kTimeout ||
-                      result.status == UpstreamStatus::kIoError ||
-                      result.status == UpstreamStatus::kProtocolError;
+  const bool failed =
+      result.status == UpstreamStatus::kConnectError || result.status == UpstreamStatus::kTimeout ||
+      result.status == UpstreamStatus::kIoError || result.status == UpstreamStatus::kProtocolError;
   if (failed) {
     ticket.breaker->RecordFailure(ticket.admission);
   } else {
@@ -258,9 +261,10 @@ void ProxyServer::SubmitComparison(ShadowedExchange exchange) {
 void ProxyServer::Drain() {
   if (drained_) return;
   drained_ = true;
+  draining_.store(true, std::memory_order_release);
   auto live = holder_.Get();
-  const auto deadline = std::chrono::milliseconds(live ? live->config->limits.drain_timeout_ms
-                                                       : 30000);
+  const auto deadline =
+      std::chrono::milliseconds(live ? live->config->limits.drain_timeout_ms : 30000);
   log::Info("proxy_draining", {{"deadline_ms", std::to_string(deadline.count())}});
   bool clean = true;
   if (edge_ && io_ && io_->running()) clean = edge_->Drain(deadline);

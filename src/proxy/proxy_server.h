@@ -11,6 +11,7 @@
 #ifndef SHADOWDIFF_PROXY_PROXY_SERVER_H_
 #define SHADOWDIFF_PROXY_PROXY_SERVER_H_
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -75,6 +76,7 @@ class ProxyServer final : public ProxyRuntime {
   ShadowTicket AdmitShadow(const TargetUrl& target, ShadowSkip* reason) override;
   void ShadowFinished(ShadowTicket ticket, const UpstreamResult& result) override;
   void SubmitComparison(ShadowedExchange exchange) override;
+  const std::atomic<bool>& draining() const override { return draining_; }
 
  private:
   ProxyServer();
@@ -99,6 +101,7 @@ class ProxyServer final : public ProxyRuntime {
   std::unique_ptr<EdgeServer> edge_;
   std::unique_ptr<AdminServer> admin_;
   bool drained_ = false;
+  std::atomic<bool> draining_{false};
 };
 
 }  // namespace shadowdiff

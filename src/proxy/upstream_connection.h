@@ -32,7 +32,7 @@ struct UpstreamConnection {
   boost::beast::tcp_stream stream;
   boost::beast::flat_buffer buffer;  // bytes read but not yet parsed
   std::chrono::steady_clock::time_point idle_since{};
-  uint64_t requests = 0;  // responses completed on this connection
+  uint64_t requests = 0;           // responses completed on this connection
   bool user_non_blocking = false;  // the socket's user-visible non-blocking mode is set
 
   // For a connection taken from the idle list: false when the peer closed it, sent bytes

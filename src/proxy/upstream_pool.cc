@@ -335,7 +335,10 @@ asio::awaitable<RelayResult> UpstreamPool::Relay(const UpstreamRequest& request,
   const std::optional<uint64_t> content_length = has_body ? reader.content_length() : std::nullopt;
   const RelayFraming framing =
       ChooseClientFraming(has_body, content_length.has_value(), client_framing.version);
-  const bool keep_alive = client_framing.keep_alive && framing != RelayFraming::kCloseDelimited;
+  const bool closing =
+      client_framing.closing != nullptr && client_framing.closing->load(std::memory_order_acquire);
+  const bool keep_alive =
+      client_framing.keep_alive && !closing && framing != RelayFraming::kCloseDelimited;
   std::string client_head =
       ComposeResponseHead(result.response.status, reader.reason(), result.response.headers, framing,
                           content_length, client_framing.version, keep_alive);

@@ -104,8 +104,8 @@ class UpstreamPool {
   // requests the pool may retry on a stale connection when the connection was used very
   // recently (kSkipLivenessCheckWithin): the retry covers the rare close, and the check costs
   // a syscall per request.
-  boost::asio::awaitable<Lease> Acquire(Clock::time_point deadline, bool fresh_only,
-                                        bool may_retry, UpstreamResult& result);
+  boost::asio::awaitable<Lease> Acquire(Clock::time_point deadline, bool fresh_only, bool may_retry,
+                                        UpstreamResult& result);
   boost::asio::awaitable<Lease> Connect(Clock::time_point deadline, UpstreamResult& result);
   // Returns a leased connection: kept idle when reusable and there is room, else closed.
   void Release(std::unique_ptr<UpstreamConnection> connection, bool reusable);

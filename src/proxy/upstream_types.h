@@ -4,6 +4,7 @@
 #ifndef SHADOWDIFF_PROXY_UPSTREAM_TYPES_H_
 #define SHADOWDIFF_PROXY_UPSTREAM_TYPES_H_
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -83,6 +84,9 @@ struct UpstreamResult {
 struct RelayClient {
   unsigned version = 11;  // 10 or 11
   bool keep_alive = true;
+  // When set and true by the time the response head is composed, the client connection will
+  // close after this response (a graceful stop began): the head says `Connection: close`.
+  const std::atomic<bool>* closing = nullptr;
 };
 
 struct RelayResult {

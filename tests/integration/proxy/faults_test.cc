@@ -59,7 +59,8 @@ TEST_P(ShadowFaultTest, ClientBytesAndLatencyUnchangedOutcomeCounted) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, reference.body);
   EXPECT_EQ(r.headers, reference.headers);
-  EXPECT_TRUE(r.raw == reference.raw) << "client bytes differ:\n" << r.raw << "\nvs\n"
+  EXPECT_TRUE(r.raw == reference.raw) << "client bytes differ:\n"
+                                      << r.raw << "\nvs\n"
                                       << reference.raw;
   EXPECT_LT(r.elapsed_ms, kClientLatencyBoundMs) << "the shadow delayed the client";
 
@@ -143,8 +144,28 @@ TEST_F(ShadowHangTest, HangingShadowNeverDelaysKeepAliveRequests) {
     EXPECT_EQ(r.body, R"({"a":1})");
     EXPECT_LT(r.elapsed_ms, kClientLatencyBoundMs) << "request " << i;
   }
-  EXPECT_LT(std::chrono::duration<double, std::milli>(Clock::now() - start).count(), 2000);
+  const double total_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  EXPECT_LT(total_ms, 2000);
   EXPECT_TRUE(WaitForOutcome("/f", "GET", "shadow_timeout", 5, 10s));
+}
+
+// A shadow target that keeps failing opens its circuit breaker: later requests are not
+// shadowed (counted as circuit_open drops, outcome not_shadowed) and the client never notices.
+TEST_F(ShadowHangTest, FailingShadowOpensTheCircuit) {
+  old_->SetReply(FakeReply::Json(200, R"({"a":1})"));
+  new_->StopListening();
+  ASSERT_TRUE(StartProxy(kConfig));
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(Get("/f").status, 200);
+    ASSERT_TRUE(WaitForOutcome("/f", "GET", "shadow_error", i + 1));
+  }
+  for (int i = 0; i < 3; ++i) {
+    HttpResponse r = Get("/f");
+    ASSERT_TRUE(r.ok);
+    EXPECT_EQ(r.body, R"({"a":1})");
+  }
+  EXPECT_TRUE(WaitForOutcome("/f", "GET", "not_shadowed", 3));
+  EXPECT_EQ(Counter("shadowdiff_shadow_dropped_total", {{"reason", "circuit_open"}}), 3);
 }
 
 }  // namespace

@@ -12,7 +12,8 @@
 //   )"));
 //     HttpResponse r = Get("/a");
 //     EXPECT_TRUE(WaitForCounter("shadowdiff_requests_total",
-//                                {{"endpoint", "/a"}, {"method", "GET"}, {"outcome", "match"}}, 1));
+//                                {{"endpoint", "/a"}, {"method", "GET"}, {"outcome", "match"}},
+//                                1));
 //   }
 //
 // The config is written to a temp file (so POST /api/reload and Reload() re-read it): the
@@ -157,7 +158,8 @@ class RawClient {
       while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.erase(0, 1);
       while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.pop_back();
       if (ToLower(name) == "content-length") length = std::stoull(value);
-      if (ToLower(name) == "transfer-encoding" && ToLower(value).find("chunked") != std::string::npos) {
+      if (ToLower(name) == "transfer-encoding" &&
+          ToLower(value).find("chunked") != std::string::npos) {
         r.chunked = true;
       }
       r.headers.emplace_back(std::move(name), std::move(value));
@@ -209,8 +211,7 @@ class RawClient {
     r.raw = buffer_.substr(0, offset);
     buffer_.erase(0, offset);
     r.ok = true;
-    r.elapsed_ms =
-        std::chrono::duration<double, std::milli>(Clock::now() - sent_at_).count();
+    r.elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - sent_at_).count();
     return r;
   }
 
@@ -234,6 +235,9 @@ class RawClient {
     return false;
   }
 
+  // Half-closes the connection (FIN): the peer sees the end of the request stream.
+  void ShutdownWrite() { ::shutdown(fd_, SHUT_WR); }
+
   const std::string& buffered() const { return buffer_; }
 
  private:
@@ -254,10 +258,12 @@ class RawClient {
 
 // "GET /x HTTP/1.1\r\nHost: proxy\r\n<headers>\r\n" + body (Content-Length when a body is given
 // or the method is POST/PUT/PATCH).
-inline std::string RequestBytes(std::string_view method, std::string_view target,
-                                const std::vector<std::pair<std::string, std::string>>& headers = {},
-                                std::string_view body = "", bool close = false) {
-  std::string out = std::string(method) + " " + std::string(target) + " HTTP/1.1\r\nHost: proxy\r\n";
+inline std::string RequestBytes(
+    std::string_view method, std::string_view target,
+    const std::vector<std::pair<std::string, std::string>>& headers = {},
+    std::string_view body = "", bool close = false) {
+  std::string out =
+      std::string(method) + " " + std::string(target) + " HTTP/1.1\r\nHost: proxy\r\n";
   for (const auto& [n, v] : headers) out += n + ": " + v + "\r\n";
   if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
     out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
@@ -474,7 +480,8 @@ class ProxyFixture : public ::testing::Test {
 
 // Shorthand for the outcome label set.
 inline Labels OutcomeLabels(std::string endpoint, std::string method, std::string outcome) {
-  return {{"endpoint", std::move(endpoint)}, {"method", std::move(method)},
+  return {{"endpoint", std::move(endpoint)},
+          {"method", std::move(method)},
           {"outcome", std::move(outcome)}};
 }
 

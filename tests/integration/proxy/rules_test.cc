@@ -72,12 +72,10 @@ TEST_F(RulesTest, ArraysByKeyStillSeeAChangedElement) {
   ASSERT_TRUE(StartProxy(kConfig));
   ASSERT_EQ(Get("/keyed").status, 200);
   EXPECT_TRUE(WaitForOutcome("/keyed", "GET", "mismatch"));
-  EXPECT_TRUE(WaitForCounter("shadowdiff_field_mismatches_total",
-                             {{"endpoint", "/keyed"},
-                              {"method", "GET"},
-                              {"field", "$.items[*].v"},
-                              {"kind", "value"}},
-                             1));
+  EXPECT_TRUE(WaitForCounter(
+      "shadowdiff_field_mismatches_total",
+      {{"endpoint", "/keyed"}, {"method", "GET"}, {"field", "$.items[*].v"}, {"kind", "value"}},
+      1));
 }
 
 TEST_F(RulesTest, NumberSpellingsAreEqual) {
@@ -115,12 +113,9 @@ TEST_F(RulesTest, StatusDiffers) {
   ASSERT_TRUE(StartProxy(kConfig));
   ASSERT_EQ(Get("/status").status, 200);
   EXPECT_TRUE(WaitForOutcome("/status", "GET", "mismatch"));
-  EXPECT_TRUE(WaitForCounter("shadowdiff_field_mismatches_total",
-                             {{"endpoint", "/status"},
-                              {"method", "GET"},
-                              {"field", "status"},
-                              {"kind", "value"}},
-                             1));
+  EXPECT_TRUE(WaitForCounter(
+      "shadowdiff_field_mismatches_total",
+      {{"endpoint", "/status"}, {"method", "GET"}, {"field", "status"}, {"kind", "value"}}, 1));
 }
 
 }  // namespace

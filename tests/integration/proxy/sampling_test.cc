@@ -68,12 +68,9 @@ endpoints:
   for (const RecordedRequest& r : new_->requests()) EXPECT_FALSE(r.Header("Shadow-Id"));
   // Old vs new still compared (old's answer is the reference).
   EXPECT_TRUE(WaitForOutcome("/c", "GET", "mismatch", 3));
-  EXPECT_TRUE(WaitForCounter("shadowdiff_field_mismatches_total",
-                             {{"endpoint", "/c"},
-                              {"method", "GET"},
-                              {"field", "$.from"},
-                              {"kind", "value"}},
-                             3));
+  EXPECT_TRUE(WaitForCounter(
+      "shadowdiff_field_mismatches_total",
+      {{"endpoint", "/c"}, {"method", "GET"}, {"field", "$.from"}, {"kind", "value"}}, 3));
 }
 
 TEST_F(SamplingTest, PrimaryNew) {

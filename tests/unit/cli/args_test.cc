@@ -12,8 +12,8 @@ const std::vector<FlagSpec> kSpecs = {
 };
 
 TEST(ArgsTest, LongShortInlineAndPositionals) {
-  auto r = ParseArgs({"old.json", "-c", "e.yaml", "--endpoint=GET /a", "--json", "new.json"},
-                     kSpecs);
+  auto r =
+      ParseArgs({"old.json", "-c", "e.yaml", "--endpoint=GET /a", "--json", "new.json"}, kSpecs);
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->Value("config"), "e.yaml");
   EXPECT_EQ(r->Value("endpoint"), "GET /a");

@@ -51,7 +51,8 @@ TEST(CheckCommandTest, EveryErrorWithItsPosition) {
 
 TEST(CheckCommandTest, UsageErrors) {
   EXPECT_EQ(Check({}).code, kExitError);
-  EXPECT_EQ(Check({}).err, "shadowdiff check: which config? Use -c FILE (e.g. -c endpoints.yaml)\n");
+  EXPECT_EQ(Check({}).err,
+            "shadowdiff check: which config? Use -c FILE (e.g. -c endpoints.yaml)\n");
   EXPECT_EQ(Check({"--sample"}).code, kExitError);
   EXPECT_EQ(Check({"endpoints.yaml"}).code, kExitError);
   CommandRun missing = Check({"-c", kData + "no-such.yaml"});
@@ -81,8 +82,8 @@ TEST(DiffCommandTest, BuiltInRulesSeeEverything) {
 }
 
 TEST(DiffCommandTest, EndpointRulesIgnoreAndPairByKey) {
-  CommandRun r = Diff({kData + "old.json", kData + "new.json", "-c", kData + "rules.yaml", "--endpoint",
-                "GET /customers/c1?expand=addresses"});
+  CommandRun r = Diff({kData + "old.json", kData + "new.json", "-c", kData + "rules.yaml",
+                       "--endpoint", "GET /customers/c1?expand=addresses"});
   EXPECT_EQ(r.code, kExitFindings) << r.err;
   EXPECT_EQ(r.out,
             "$.customer.addresses[0].zip  value  \"111\" -> \"119\"\n"
@@ -97,8 +98,8 @@ TEST(DiffCommandTest, ConfigDefaultsApplyWithoutEndpoint) {
 }
 
 TEST(DiffCommandTest, JsonOutput) {
-  CommandRun r = Diff({kData + "old.json", kData + "new.json", "-c", kData + "rules.yaml", "--endpoint",
-                "GET /customers/c1", "--json"});
+  CommandRun r = Diff({kData + "old.json", kData + "new.json", "-c", kData + "rules.yaml",
+                       "--endpoint", "GET /customers/c1", "--json"});
   EXPECT_EQ(r.code, kExitFindings);
   EXPECT_EQ(r.out,
             "{\"equal\":false,\"diffs\":[{\"path\":\"$.customer.addresses[0].zip\",\"kind\":"
@@ -126,15 +127,15 @@ TEST(DiffCommandTest, ErrorsExitTwoWithAReason) {
   EXPECT_NE(no_config.err.find("add -c FILE"), std::string::npos);
 
   CommandRun no_match = Diff({kData + "old.json", kData + "new.json", "-c", kData + "rules.yaml",
-                       "--endpoint", "POST /customers/c1"});
+                              "--endpoint", "POST /customers/c1"});
   EXPECT_EQ(no_match.code, kExitError);
   EXPECT_NE(no_match.err.find("matches POST /customers/c1; its endpoints are:\n  GET "
                               "/customers/{token}"),
             std::string::npos)
       << no_match.err;
 
-  CommandRun bad_endpoint = Diff({kData + "old.json", kData + "new.json", "-c", kData + "rules.yaml",
-                           "--endpoint", "GET"});
+  CommandRun bad_endpoint = Diff(
+      {kData + "old.json", kData + "new.json", "-c", kData + "rules.yaml", "--endpoint", "GET"});
   EXPECT_EQ(bad_endpoint.code, kExitError);
 
   CommandRun bad_kind = Diff({kData + "old.json", kData + "new.json", "--as", "xml"});

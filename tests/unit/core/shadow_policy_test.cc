@@ -86,8 +86,9 @@ TEST(ShadowPolicyTest, UnmatchedFollowsThePolicy) {
 }
 
 TEST(ShadowPolicyTest, NoShadowTargetMeansNoShadow) {
-  auto config = Load("targets: {old: \"http://127.0.0.1:1\"}\nendpoints:\n  - path: /a\n"
-                     "    methods: [GET]\n");
+  auto config = Load(
+      "targets: {old: \"http://127.0.0.1:1\"}\nendpoints:\n  - path: /a\n"
+      "    methods: [GET]\n");
   const Endpoint* a = config->endpoints.Match("GET", "/a");
   EXPECT_EQ(DecideShadow(*config, a, "GET", false, 0.9, 0.0).skip, ShadowSkip::kNoTarget);
 }

@@ -253,9 +253,9 @@ TEST_F(MetricsTest, EveryDropReasonIsExportedFromTheStart) {
   metrics_.CountDropped(ShadowSkip::kCircuitOpen);
   Exposition e = Scrape(metrics_);
   const std::set<std::string> reasons = {
-      "off",           "unmatched",         "sampled_out", "tripped",       "paused",
-      "inflight_full", "circuit_open",      "request_too_large", "queue_full",
-      "shutting_down", "no_target"};
+      "off",        "unmatched",     "sampled_out",  "tripped",
+      "paused",     "inflight_full", "circuit_open", "request_too_large",
+      "queue_full", "shutting_down", "no_target"};
   std::set<std::string> seen;
   for (const auto& s : e.Matching("shadowdiff_shadow_dropped_total")) {
     seen.insert(s.labels.at("reason"));
