@@ -2,9 +2,11 @@
 
 find_program(SHADOWDIFF_CCACHE ccache)
 if(SHADOWDIFF_CCACHE)
-  set(CMAKE_CXX_COMPILER_LAUNCHER ${SHADOWDIFF_CCACHE})
-  # Let ccache cache translation units built with the precompiled header.
-  set(ENV{CCACHE_SLOPPINESS} "pch_defines,time_macros,include_file_mtime,include_file_ctime")
+  # The sloppiness lets ccache cache translation units built with the precompiled header; it
+  # must be in the compile command's environment, hence `cmake -E env`.
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${CMAKE_COMMAND} -E env
+      CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
+      ${SHADOWDIFF_CCACHE})
 endif()
 
 add_compile_options(-Wall -Wextra)
