@@ -72,7 +72,8 @@ Outcome ReportExchange(const ShadowedExchange& x, CompareScratch& scratch,
     input.new_response = new_side.ok() ? &new_side.response : nullptr;
     input.comparison = compared ? &comparison : nullptr;
     input.error = error;
-    sinks.examples->Offer(std::make_shared<const ExampleRecord>(BuildExampleRecord(input)));
+    sinks.examples->Offer(std::make_shared<const ExampleRecord>(
+        BuildExampleRecord(input, ExampleLimits{}, x.live->redactor.get())));
   }
   return result.outcome;
 }

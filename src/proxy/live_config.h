@@ -22,6 +22,7 @@ namespace shadowdiff {
 
 class EndpointMetricsTable;
 class TripRegistry;
+class ExampleRedactor;
 
 struct LiveConfig {
   std::shared_ptr<const Config> config;
@@ -29,6 +30,8 @@ struct LiveConfig {
   // HMAC key for Shadow-Signature, read from the environment variable rollback.secret_env
   // names; empty: shadow calls are not signed.
   std::string rollback_secret;
+  // Applied to every stored example (never null in a running proxy).
+  std::shared_ptr<const ExampleRedactor> redactor;
   // Tripped endpoints of this generation, by Endpoint::id (trips carry over on reload).
   std::shared_ptr<TripRegistry> trips;
   uint64_t generation = 0;  // increases by one with every successful (re)load

@@ -9,6 +9,7 @@
 #include "src/compare/noise_registry.h"
 #include "src/compare/trip_registry.h"
 #include "src/core/config_loader.h"
+#include "src/core/header_redactor.h"
 #include "src/io/log.h"
 #include "src/proxy/edge_server.h"
 #include "src/proxy/exchange_report.h"
@@ -57,6 +58,7 @@ Result<std::shared_ptr<const LiveConfig>> ProxyServer::MakeLive(
   live->metrics = metrics_->Bind(*config);
   live->rollback_secret = EnvOrEmpty(config->rollback.secret_env);
   live->trips = std::make_shared<TripRegistry>(config->endpoints.size());
+  live->redactor = std::make_shared<HeaderRedactor>(config->redact);
   live->generation = ++generation_;
   // Tripped endpoints stay tripped across a reload.
   if (auto previous = holder_.Get()) {

@@ -31,12 +31,17 @@ TEST_F(StoreTest, MismatchWritesOneJsonlLineWithTheSpecFields) {
   old_->SetReply(FakeReply::Json(200, R"({"customer":{"phone":"555-1","name":"Ann"}})"));
   new_->SetReply(FakeReply::Json(200, R"({"customer":{"phone":"555-2","name":"Ann"}})"));
   ASSERT_TRUE(StartProxy(kConfig));
-  ASSERT_EQ(
-      Post("/customers/c1?v=2", R"({"q":true})", {{"Content-Type", "application/json"}}).status,
-      200);
+  ASSERT_EQ(Post("/customers/c1?v=2", R"({"q":true})",
+                 {{"Content-Type", "application/json"}, {"Authorization", "Bearer tok-s3cret"}})
+                .status,
+            200);
   ASSERT_TRUE(WaitForOutcome("/customers/{token}", "POST", "mismatch"));
   std::vector<std::string> lines = WaitForStoreLines(1);
   ASSERT_EQ(lines.size(), 1u);
+
+  // Credentials never reach the store: the header is kept, its value masked.
+  EXPECT_EQ(lines[0].find("tok-s3cret"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("[\"Authorization\",\"[redacted]\"]"), std::string::npos) << lines[0];
 
   rapidjson::Document doc;
   doc.Parse(lines[0].c_str(), lines[0].size());
