@@ -7,7 +7,6 @@
 #include <iterator>
 #include <memory>
 #include <ostream>
-#include <sstream>
 
 #include "comparators/compare_scratch.h"
 #include "comparators/response_comparator.h"
@@ -47,9 +46,11 @@ void PrintHelp(std::ostream& out) {
 Result<std::string> ReadInput(const std::string& path) {
   std::string data;
   if (path == "-") {
-    std::ostringstream buffer;
-    buffer << std::cin.rdbuf();
-    data = std::move(buffer).str();
+    // Read in pieces and stop one byte past the cap: standard input has no size to check.
+    char piece[64 * 1024];
+    while (data.size() <= kMaxInputBytes && std::cin.read(piece, sizeof piece).gcount() > 0) {
+      data.append(piece, static_cast<size_t>(std::cin.gcount()));
+    }
   } else {
     std::ifstream in(path, std::ios::binary);
     if (!in) return Error{"cannot open `" + path + "`: check the path and its permissions"};

@@ -1,6 +1,7 @@
 // In-process tests of `shadowdiff check` and `shadowdiff diff`: exit codes and exact output.
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -111,6 +112,15 @@ TEST(DiffCommandTest, InvalidJsonIsADifferenceNotACrash) {
   EXPECT_EQ(r.code, kExitFindings);
   EXPECT_NE(r.out.find("invalid_json"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("new: invalid JSON at offset"), std::string::npos) << r.out;
+}
+
+TEST(DiffCommandTest, ReadsOneBodyFromStandardInput) {
+  std::istringstream input(R"({"customer": {"id": "c1", "balance": 11}})");
+  std::streambuf* saved = std::cin.rdbuf(input.rdbuf());
+  CommandRun r = Diff({kData + "old.json", "-"});
+  std::cin.rdbuf(saved);
+  EXPECT_EQ(r.code, kExitFindings) << r.err;
+  EXPECT_NE(r.out.find("value    10 -> 11"), std::string::npos) << r.out;
 }
 
 TEST(DiffCommandTest, ErrorsExitTwoWithAReason) {
