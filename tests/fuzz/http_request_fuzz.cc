@@ -11,7 +11,7 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
 
-#include "src/proxy/client_session.h"
+#include "src/proxy/request_head.h"
 #include "src/proxy/http_guard.h"
 
 namespace {

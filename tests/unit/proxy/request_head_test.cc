@@ -6,7 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "src/proxy/client_session.h"
+#include "src/proxy/request_head.h"
 
 namespace shadowdiff {
 namespace {
