@@ -222,8 +222,10 @@ asio::awaitable<HandlerResult> FanOut::Handle(InboundRequest& request, beast::tc
     const auto shadow_deadline =
         Clock::now() + std::chrono::milliseconds(decision.settings->shadow_timeout_ms);
 
-    // Reads only: the secondary is another old instance and must never see a write.
-    if (pools.secondary_pool && decision.mode == ShadowMode::kCompare) {
+    // Reads only: the secondary is another old instance and must never see a write — not
+    // even on a non-idempotent endpoint whose shadow is allowed side effects.
+    if (pools.secondary_pool && decision.mode == ShadowMode::kCompare &&
+        decision.settings->idempotent) {
       ShadowSkip reason = ShadowSkip::kInflightFull;
       if (ShadowTicket secondary = runtime_.AdmitShadow(pools.secondary_pool->target(), &reason)) {
         ++join->pending;
