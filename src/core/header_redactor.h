@@ -4,8 +4,8 @@
 // Header diffs (`header:<name>`) of a redacted header say that the values differ, not what
 // they are.
 //
-// This is the first redactor behind the ExampleRedactor seam; body paths (`$..cvv`) and card
-// numbers are masked by the redaction issue's redactor, which will run beside it.
+// One part of redaction: PayloadRedactor (payload_redactor.h), the redactor the proxy
+// installs, runs it first and then removes body paths (`$..cvv`) and masks card numbers.
 // Immutable after construction; thread-safe.
 #ifndef SHADOWDIFF_CORE_HEADER_REDACTOR_H_
 #define SHADOWDIFF_CORE_HEADER_REDACTOR_H_
