@@ -13,6 +13,7 @@
 #include "comparators/body_codec/content_decoder.h"
 #include "comparators/body_codec/content_type.h"
 #include "comparators/headers/header_comparator.h"
+#include "src/core/card_masker.h"
 #include "src/core/diff_json.h"
 
 namespace shadowdiff {
@@ -276,12 +277,13 @@ ExampleRecord BuildExampleRecord(const ExampleInput& input, const ExampleLimits&
     Key(writer, "side");
     WriteJsonString(writer, input.comparison->problem_side);
     Key(writer, "detail");
-    WriteJsonString(writer, input.comparison->problem_detail);
+    // Free text that may quote a body: card numbers are masked whatever the redactor does.
+    WriteJsonString(writer, MaskCardNumbers(input.comparison->problem_detail));
     writer.EndObject();
   }
   if (!input.error.empty()) {
     Key(writer, "error");
-    WriteJsonString(writer, input.error);
+    WriteJsonString(writer, MaskCardNumbers(input.error));
   }
   Key(writer, "request");
   writer.StartObject();
