@@ -58,6 +58,9 @@ std::string_view UnmatchedPolicyName(UnmatchedPolicy policy);
 struct StoreSettings {
   std::string jsonl = "var/mismatches.jsonl";  // "" disables the JSONL store
   std::string postgres;                        // libpq conninfo; "" disables PostgreSQL
+  // PostgreSQL retention (src/store/postgres_retention.h); 0 disables that limit.
+  uint32_t postgres_retention_days = 14;             // rows older than this are deleted
+  uint64_t postgres_max_rows_per_endpoint = 100000;  // newest rows kept per endpoint
 };
 
 struct CaptureSettings {

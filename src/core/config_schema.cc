@@ -26,7 +26,8 @@ constexpr std::array<std::string_view, 2> kAdminKeys = {"listen", "token_env"};
 constexpr std::array<std::string_view, 3> kTargetKeys = {"old", "new", "secondary"};
 constexpr std::array<std::string_view, 2> kRollbackKeys = {"secret_env", "order"};
 constexpr std::array<std::string_view, 1> kEndpointRollbackKeys = {"order"};
-constexpr std::array<std::string_view, 2> kStoreKeys = {"jsonl", "postgres"};
+constexpr std::array<std::string_view, 4> kStoreKeys = {
+    "jsonl", "postgres", "postgres_retention_days", "postgres_max_rows_per_endpoint"};
 constexpr std::array<std::string_view, 4> kCaptureKeys = {"path", "sample", "gzip", "max_bytes"};
 constexpr std::array<std::string_view, 7> kDefaultsKeys = {
     "primary", "cutover_percent", "sample", "timeout_ms", "shadow_timeout_ms", "shadow", "compare"};
@@ -212,6 +213,18 @@ class SchemaWalk {
 
   void ReadStore(const YamlNode& node) {
     fields_.ForEachField(node, "`store`", kStoreKeys, [&](std::string_view key, const YamlNode& v) {
+      if (key == "postgres_retention_days") {
+        if (auto n = fields_.Integer(v, key, 0, 36500)) {
+          config_.store.postgres_retention_days = static_cast<uint32_t>(*n);
+        }
+        return;
+      }
+      if (key == "postgres_max_rows_per_endpoint") {
+        if (auto n = fields_.Integer(v, key, 0, uint64_t{1} << 40)) {
+          config_.store.postgres_max_rows_per_endpoint = *n;
+        }
+        return;
+      }
       std::optional<std::string> text = fields_.String(v, key);
       if (!text) return;
       (key == "jsonl" ? config_.store.jsonl : config_.store.postgres) = std::move(*text);

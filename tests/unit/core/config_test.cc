@@ -318,15 +318,42 @@ TEST(ConfigTest, ExampleEndpointsYamlLoads) {
   EXPECT_TRUE(RequireTargets(config).ok());
   EXPECT_EQ(config.targets.old_target->address.ToString(), "127.0.0.1:8001");
   EXPECT_EQ(config.targets.new_target->address.ToString(), "127.0.0.1:8002");
-  EXPECT_EQ(config.endpoints.size(), 11u);
+  EXPECT_EQ(config.endpoints.size(), 9u);
   const Endpoint& create = Only(config, "POST", "/merchants/m_1/customers");
   EXPECT_EQ(create.settings.shadow, ShadowMode::kRollback);
-  EXPECT_EQ(Only(config, "GET", "/merchants/m_1/customers/search?q=x").path_template,
-            "/merchants/{merchant_id}/customers/search");
-  EXPECT_EQ(Only(config, "DELETE", "/merchants/m_1/customers/c_2").settings.rollback_order,
+  EXPECT_EQ(create.settings.rollback_order, RollbackOrder::kBeforePrimary);
+  EXPECT_EQ(Only(config, "GET", "/merchants/m_1/customers/c_2?x=1").path_template,
+            "/merchants/{merchant_id}/customers/{token}");
+  EXPECT_EQ(Only(config, "GET", "/merchants/m_1/customers/c_2").settings.shadow,
+            ShadowMode::kCompare);
+  EXPECT_EQ(Only(config, "PUT", "/merchants/m_1/customers/c_2").settings.rollback_order,
             RollbackOrder::kConcurrent);
-  EXPECT_EQ(Only(config, "POST", "/merchants/m/transactions/t/refunds").settings.shadow,
+  EXPECT_EQ(Only(config, "DELETE", "/merchants/m_1/customers/c_2").settings.rollback_order,
+            RollbackOrder::kBeforePrimary);
+  EXPECT_EQ(Only(config, "GET", "/merchants/m_1").settings.shadow, ShadowMode::kOff);
+  EXPECT_EQ(Only(config, "POST", "/merchants/m/transactions/t/void").settings.shadow,
             ShadowMode::kOff);
+}
+
+TEST(ConfigTest, PostgresRetentionSettings) {
+  auto defaults = LoadOk("{}\n");
+  ASSERT_NE(defaults, nullptr);
+  EXPECT_EQ(defaults->store.postgres_retention_days, 14u);
+  EXPECT_EQ(defaults->store.postgres_max_rows_per_endpoint, 100000u);
+
+  auto set = LoadOk(
+      "store:\n  postgres: host=db\n  postgres_retention_days: 0\n"
+      "  postgres_max_rows_per_endpoint: 500\n");
+  ASSERT_NE(set, nullptr);
+  EXPECT_EQ(set->store.postgres_retention_days, 0u);
+  EXPECT_EQ(set->store.postgres_max_rows_per_endpoint, 500u);
+
+  EXPECT_EQ(testing::LoadErrors("store:\n  postgres_retention_days: -1\n"),
+            "t.yaml:2:28: expected a whole number between 0 and 36500 for "
+            "`postgres_retention_days`, got -1");
+  EXPECT_EQ(testing::LoadErrors("store:\n  postgres_max_rows_per_endpoint: lots\n"),
+            "t.yaml:2:35: expected a whole number between 0 and 1099511627776 for "
+            "`postgres_max_rows_per_endpoint`, got \"lots\"");
 }
 
 }  // namespace
