@@ -350,10 +350,10 @@ TEST(ConfigTest, PostgresRetentionSettings) {
 
   EXPECT_EQ(testing::LoadErrors("store:\n  postgres_retention_days: -1\n"),
             "t.yaml:2:28: expected a whole number between 0 and 36500 for "
-            "`postgres_retention_days`, got -1");
+            "`postgres_retention_days`, got `-1`");
   EXPECT_EQ(testing::LoadErrors("store:\n  postgres_max_rows_per_endpoint: lots\n"),
             "t.yaml:2:35: expected a whole number between 0 and 1099511627776 for "
-            "`postgres_max_rows_per_endpoint`, got \"lots\"");
+            "`postgres_max_rows_per_endpoint`, got `lots`");
 }
 
 }  // namespace
