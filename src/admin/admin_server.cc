@@ -133,18 +133,28 @@ Status AdminServer::Impl::Start() {
   if (ec) return fail("read the bound address");
   bound_ = HostPort{local.address().to_string(), local.port()};
 
-  log::Info("admin_listening",
-            {{"address", bound_.ToString()}, {"auth", router_.has_token() ? "token" : "none"}});
-  if (!local.address().is_loopback()) {
+  const bool loopback = local.address().is_loopback();
+  log::Info("admin_listening", {{"address", bound_.ToString()},
+                                {"loopback_only", loopback ? "true" : "false"},
+                                {"auth", router_.has_token() ? "token" : "none"}});
+  if (!loopback && router_.has_token()) {
     log::Warn("admin_exposed",
               {{"address", bound_.ToString()},
-               {"detail", router_.has_token()
-                              ? "the admin server (metrics, examples, reload) is reachable "
-                                "from other hosts over plain HTTP"
-                              : "the admin server (metrics, examples, reload) is reachable "
-                                "from other hosts over plain HTTP and no admin token is set: "
-                                "set the variable named by admin.token_env, or bind to "
-                                "127.0.0.1"}});
+               {"detail",
+                "the admin server (metrics, examples, reload, pause) is reachable from other "
+                "hosts over plain HTTP; POST calls need the admin token"}});
+  } else if (!loopback) {
+    // Loudly: anyone who can reach this address can pause traffic, reload the config and
+    // read stored examples.
+    log::Error("admin_exposed_without_token",
+               {{"address", bound_.ToString()},
+                {"detail",
+                 "the admin server is reachable from other hosts over plain HTTP and NO admin "
+                 "token is set: anyone who can connect may pause traffic, reload the config, "
+                 "reset trips and read stored examples"},
+                {"action",
+                 "set the environment variable named by admin.token_env, or bind admin.listen "
+                 "to 127.0.0.1"}});
   }
   asio::co_spawn(*ioc_, Accept(), asio::detached);
   thread_ = std::thread([this] { ioc_->run(); });

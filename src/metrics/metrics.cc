@@ -153,6 +153,66 @@ void EndpointMetrics::SetTripped(bool tripped) {
   if (tripped_ != nullptr) tripped_->Set(tripped ? 1 : 0);
 }
 
+// ---- PostgresStoreMetrics ------------------------------------------------------------------
+
+std::string_view PostgresStoreDropName(PostgresStoreDrop reason) {
+  switch (reason) {
+    case PostgresStoreDrop::kBudget:
+      return "budget";
+    case PostgresStoreDrop::kQueueFull:
+      return "queue_full";
+    case PostgresStoreDrop::kDatabaseDown:
+      return "database_down";
+    case PostgresStoreDrop::kRejected:
+      return "rejected";
+    case PostgresStoreDrop::kStopped:
+      return "stopped";
+  }
+  return "stopped";
+}
+
+void PostgresStoreMetrics::CountWritten(uint64_t n) { written_->Increment(static_cast<double>(n)); }
+
+void PostgresStoreMetrics::CountDropped(PostgresStoreDrop reason, uint64_t n) {
+  dropped_[static_cast<size_t>(reason)]->Increment(static_cast<double>(n));
+}
+
+void PostgresStoreMetrics::CountRetentionDeleted(bool by_age, uint64_t n) {
+  (by_age ? deleted_age_ : deleted_count_)->Increment(static_cast<double>(n));
+}
+
+void PostgresStoreMetrics::SetConnected(bool connected) { connected_->Set(connected ? 1 : 0); }
+
+void PostgresStoreMetrics::SetQueueDepth(size_t depth) {
+  queue_depth_->Set(static_cast<double>(depth));
+}
+
+// ---- PauseMetrics --------------------------------------------------------------------------
+
+std::string_view PauseReleaseName(PauseRelease reason) {
+  switch (reason) {
+    case PauseRelease::kResume:
+      return "resume";
+    case PauseRelease::kDeadline:
+      return "deadline";
+    case PauseRelease::kDrain:
+      return "drain";
+  }
+  return "resume";
+}
+
+void PauseMetrics::SetPaused(bool paused) { paused_->Set(paused ? 1 : 0); }
+
+void PauseMetrics::SetHeld(size_t held) { held_->Set(static_cast<double>(held)); }
+
+void PauseMetrics::CountHeld() { held_total_->Increment(); }
+
+void PauseMetrics::CountReleased(PauseRelease reason) {
+  released_[static_cast<size_t>(reason)]->Increment();
+}
+
+void PauseMetrics::CountRejected() { rejected_->Increment(); }
+
 // ---- EndpointMetricsTable ------------------------------------------------------------------
 
 EndpointMetrics& EndpointMetricsTable::For(const Endpoint* endpoint) const {
@@ -232,6 +292,73 @@ Metrics::Metrics(std::string_view version)
            .Name("shadowdiff_upstream_connections")
            .Help("Pooled connections to an upstream target, by state (idle or active).")
            .Register(registry);
+  postgres_store_.reset(new PostgresStoreMetrics());
+  postgres_store_->written_ =
+      &prometheus::BuildCounter()
+           .Name("shadowdiff_postgres_store_written_total")
+           .Help("Example records inserted into PostgreSQL (store.postgres).")
+           .Register(registry)
+           .Add({});
+  auto& pg_dropped = prometheus::BuildCounter()
+                         .Name("shadowdiff_postgres_store_dropped_total")
+                         .Help("Example records the PostgreSQL store did not write, by reason.")
+                         .Register(registry);
+  for (PostgresStoreDrop reason : kAllPostgresStoreDrops) {
+    postgres_store_->dropped_[static_cast<size_t>(reason)] =
+        &pg_dropped.Add({{"reason", std::string(PostgresStoreDropName(reason))}});
+  }
+  auto& pg_deleted = prometheus::BuildCounter()
+                         .Name("shadowdiff_postgres_store_retention_deleted_total")
+                         .Help(
+                             "Example rows deleted by the PostgreSQL store's retention, by "
+                             "reason (older than the age limit, or beyond the per-endpoint "
+                             "row limit).")
+                         .Register(registry);
+  postgres_store_->deleted_age_ = &pg_deleted.Add({{"reason", "age"}});
+  postgres_store_->deleted_count_ = &pg_deleted.Add({{"reason", "count"}});
+  postgres_store_->connected_ =
+      &prometheus::BuildGauge()
+           .Name("shadowdiff_postgres_store_connected")
+           .Help("1 while the PostgreSQL example store has a working connection, else 0.")
+           .Register(registry)
+           .Add({});
+  postgres_store_->queue_depth_ =
+      &prometheus::BuildGauge()
+           .Name("shadowdiff_postgres_store_queue_depth")
+           .Help("Example records waiting for the PostgreSQL store's writer.")
+           .Register(registry)
+           .Add({});
+  pause_.reset(new PauseMetrics());
+  pause_->paused_ = &prometheus::BuildGauge()
+                         .Name("shadowdiff_paused")
+                         .Help("1 while new client requests are held (POST /api/pause), else 0.")
+                         .Register(registry)
+                         .Add({});
+  pause_->held_ = &prometheus::BuildGauge()
+                       .Name("shadowdiff_pause_held")
+                       .Help("Client requests held by a pause now.")
+                       .Register(registry)
+                       .Add({});
+  pause_->held_total_ = &prometheus::BuildCounter()
+                             .Name("shadowdiff_pause_held_total")
+                             .Help("Client requests that were held by a pause.")
+                             .Register(registry)
+                             .Add({});
+  auto& pause_released =
+      prometheus::BuildCounter()
+          .Name("shadowdiff_pause_released_total")
+          .Help("Held client requests released, by reason (resume, deadline, drain).")
+          .Register(registry);
+  for (PauseRelease reason : kAllPauseReleases) {
+    pause_->released_[static_cast<size_t>(reason)] =
+        &pause_released.Add({{"reason", std::string(PauseReleaseName(reason))}});
+  }
+  pause_->rejected_ =
+      &prometheus::BuildCounter()
+           .Name("shadowdiff_pause_rejected_total")
+           .Help("Client requests answered 503 during a pause because max_held were held.")
+           .Register(registry)
+           .Add({});
   prometheus::BuildGauge()
       .Name("shadowdiff_build_info")
       .Help("Always 1; the version label says which shadowdiff is running.")

@@ -79,6 +79,91 @@ inline constexpr std::string_view kUnmatchedEndpointLabel = "unmatched";
 inline constexpr double kUpstreamDurationBuckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
                                                       0.25,  0.5,    1,     2.5,  5,     10};
 
+// The `reason` label of shadowdiff_postgres_store_dropped_total: why a record offered to the
+// PostgreSQL example store (src/store/postgres_sink.h) was not written.
+enum class PostgresStoreDrop {
+  kBudget,        // refused by the store's ExampleBudget
+  kQueueFull,     // the queue was full while the database was up (the writer fell behind)
+  kDatabaseDown,  // the queue was full, or the sink stopped, while the database was down
+  kRejected,      // PostgreSQL refused the record itself (e.g. a value jsonb cannot hold)
+  kStopped,       // offered after Stop, or still queued when Stop's deadline passed
+};
+inline constexpr PostgresStoreDrop kAllPostgresStoreDrops[] = {
+    PostgresStoreDrop::kBudget, PostgresStoreDrop::kQueueFull, PostgresStoreDrop::kDatabaseDown,
+    PostgresStoreDrop::kRejected, PostgresStoreDrop::kStopped};
+std::string_view PostgresStoreDropName(PostgresStoreDrop reason);
+
+// The series of the PostgreSQL example store. Created by Metrics, obtained through
+// Metrics::postgres_store(); every series is pre-created (reads 0 until used). Thread-safe and
+// lock-free: each call updates one prometheus counter or gauge.
+class PostgresStoreMetrics {
+ public:
+  PostgresStoreMetrics(const PostgresStoreMetrics&) = delete;
+  PostgresStoreMetrics& operator=(const PostgresStoreMetrics&) = delete;
+
+  // shadowdiff_postgres_store_written_total += n (rows inserted and committed).
+  void CountWritten(uint64_t n);
+  // shadowdiff_postgres_store_dropped_total{reason} += n.
+  void CountDropped(PostgresStoreDrop reason, uint64_t n = 1);
+  // shadowdiff_postgres_store_retention_deleted_total{reason="age"|"count"} += n.
+  void CountRetentionDeleted(bool by_age, uint64_t n);
+  // shadowdiff_postgres_store_connected = 1 or 0.
+  void SetConnected(bool connected);
+  // shadowdiff_postgres_store_queue_depth = records waiting for the writer.
+  void SetQueueDepth(size_t depth);
+
+ private:
+  friend class Metrics;
+  PostgresStoreMetrics() = default;
+
+  prometheus::Counter* written_ = nullptr;
+  std::array<prometheus::Counter*, std::size(kAllPostgresStoreDrops)> dropped_{};
+  prometheus::Counter* deleted_age_ = nullptr;
+  prometheus::Counter* deleted_count_ = nullptr;
+  prometheus::Gauge* connected_ = nullptr;
+  prometheus::Gauge* queue_depth_ = nullptr;
+};
+
+// Why held requests left the pause gate (src/proxy/pause_gate.h): the `reason` label of
+// shadowdiff_pause_released_total.
+enum class PauseRelease {
+  kResume,    // POST /api/resume
+  kDeadline,  // the pause's max_ms passed
+  kDrain,     // the proxy began a graceful stop
+};
+inline constexpr PauseRelease kAllPauseReleases[] = {PauseRelease::kResume, PauseRelease::kDeadline,
+                                                     PauseRelease::kDrain};
+std::string_view PauseReleaseName(PauseRelease reason);  // "resume", "deadline", "drain"
+
+// The series of the pause gate (POST /api/pause, /api/resume). Created by Metrics, obtained
+// through Metrics::pause(); every series is pre-created. Thread-safe and lock-free.
+class PauseMetrics {
+ public:
+  PauseMetrics(const PauseMetrics&) = delete;
+  PauseMetrics& operator=(const PauseMetrics&) = delete;
+
+  // shadowdiff_paused = 1 while new client requests are held, else 0.
+  void SetPaused(bool paused);
+  // shadowdiff_pause_held = client requests waiting at the gate now.
+  void SetHeld(size_t held);
+  // shadowdiff_pause_held_total += 1 (a request began to wait).
+  void CountHeld();
+  // shadowdiff_pause_released_total{reason} += 1 (a held request went on).
+  void CountReleased(PauseRelease reason);
+  // shadowdiff_pause_rejected_total += 1 (answered 503: max_held were already waiting).
+  void CountRejected();
+
+ private:
+  friend class Metrics;
+  PauseMetrics() = default;
+
+  prometheus::Gauge* paused_ = nullptr;
+  prometheus::Gauge* held_ = nullptr;
+  prometheus::Counter* held_total_ = nullptr;
+  std::array<prometheus::Counter*, std::size(kAllPauseReleases)> released_{};
+  prometheus::Counter* rejected_ = nullptr;
+};
+
 // The series of one `endpoint` label. Created by Metrics, never destroyed before it; obtained
 // through EndpointMetricsTable::For or Metrics::unmatched(). Thread-safe.
 class EndpointMetrics {
@@ -167,6 +252,12 @@ class Metrics {
   // shadowdiff_shadow_dropped_total{reason} += 1. Every reason is pre-created. Lock-free.
   void CountDropped(ShadowSkip reason);
 
+  // The PostgreSQL example store's series (store.postgres); present, at 0, without it.
+  PostgresStoreMetrics& postgres_store() { return *postgres_store_; }
+
+  // The pause gate's series.
+  PauseMetrics& pause() { return *pause_; }
+
   // shadowdiff_config_reloads_total{result="ok"|"error"} += 1; on success also sets
   // shadowdiff_config_last_reload_success_timestamp_seconds to now (wall clock). The initial
   // load at startup counts as a reload.
@@ -200,6 +291,8 @@ class Metrics {
   prometheus::Gauge* shadow_inflight_ = nullptr;
   prometheus::Gauge* client_connections_ = nullptr;
   prometheus::Family<prometheus::Gauge>* upstream_connections_ = nullptr;
+  std::unique_ptr<PostgresStoreMetrics> postgres_store_;
+  std::unique_ptr<PauseMetrics> pause_;
 
   std::mutex endpoints_mu_;  // guards by_label_ (Bind only; the hot path never takes it)
   std::map<std::string, std::unique_ptr<EndpointMetrics>, std::less<>> by_label_;

@@ -51,14 +51,21 @@ Outcome ReportExchange(const ShadowedExchange& x, CompareScratch& scratch,
   });
 
   metrics.CountOutcome(x.request.method, result.outcome);
+  const std::string_view method_label = MethodLabel(x.request.method);
+  if (sinks.stats != nullptr) sinks.stats->CountOutcome(label, method_label, result.outcome);
+  std::vector<Diff> counted;
   if (!result.counted.empty()) {
-    std::vector<Diff> counted;
     counted.reserve(result.counted.size());
     for (const Diff* d : result.counted) counted.push_back(*d);
     metrics.CountFields(x.request.method, counted);
+    if (sinks.stats != nullptr) {
+      sinks.stats->CountFields(label, method_label, counted,
+                               x.live->config->limits.field_label_cap);
+    }
   }
 
-  if (sinks.examples != nullptr && StoresExample(result.outcome)) {
+  std::shared_ptr<const ExampleRecord> example;
+  if ((sinks.examples != nullptr || sinks.observer != nullptr) && StoresExample(result.outcome)) {
     std::string error;
     if (!x.shadow.ok()) error = "shadow: " + x.shadow.detail;
     if (!x.primary.ok()) error = "primary: " + x.primary.detail;
@@ -72,13 +79,18 @@ Outcome ReportExchange(const ShadowedExchange& x, CompareScratch& scratch,
     input.new_response = new_side.ok() ? &new_side.response : nullptr;
     input.comparison = compared ? &comparison : nullptr;
     input.error = error;
-    sinks.examples->Offer(std::make_shared<const ExampleRecord>(
-        BuildExampleRecord(input, ExampleLimits{}, x.live->redactor.get())));
+    example = std::make_shared<const ExampleRecord>(
+        BuildExampleRecord(input, ExampleLimits{}, x.live->redactor.get()));
+    if (sinks.examples != nullptr) sinks.examples->Offer(example);
+  }
+  if (sinks.observer != nullptr) {
+    sinks.observer->OnExchange({label, method_label, result.outcome, &counted, example});
   }
   return result.outcome;
 }
 
-Outcome ReportUncompared(const ShadowedExchange& x, ShadowSkip skip) {
+Outcome ReportUncompared(const ShadowedExchange& x, ShadowSkip skip, EndpointStats* stats,
+                         ExchangeObserver* observer) {
   OutcomeFacts facts;
   facts.primary = x.decision.primary;
   facts.primary_call = ToUpstreamCall(x.primary);
@@ -87,7 +99,13 @@ Outcome ReportUncompared(const ShadowedExchange& x, ShadowSkip skip) {
   facts.shadow_mode = x.decision.mode;
   facts.rollback_confirmed = x.rollback_confirmed;
   const Outcome outcome = ClassifyOutcome(facts).outcome;
-  x.live->metrics->For(x.endpoint).CountOutcome(x.request.method, outcome);
+  EndpointMetrics& metrics = x.live->metrics->For(x.endpoint);
+  metrics.CountOutcome(x.request.method, outcome);
+  if (stats != nullptr)
+    stats->CountOutcome(metrics.label(), MethodLabel(x.request.method), outcome);
+  if (observer != nullptr) {
+    observer->OnExchange({metrics.label(), MethodLabel(x.request.method), outcome, nullptr, {}});
+  }
   return outcome;
 }
 

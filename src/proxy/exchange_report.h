@@ -7,16 +7,20 @@
 #define SHADOWDIFF_PROXY_EXCHANGE_REPORT_H_
 
 #include "comparators/compare_scratch.h"
+#include "src/compare/endpoint_stats.h"
 #include "src/compare/noise_registry.h"
 #include "src/core/outcome_classifier.h"
+#include "src/proxy/exchange_observer.h"
 #include "src/proxy/shadowed_exchange.h"
 #include "src/store/example_sink.h"
 
 namespace shadowdiff {
 
 struct ReportSinks {
-  NoiseRegistry* noise = nullptr;   // required
-  ExampleSink* examples = nullptr;  // may be null: nothing stored
+  NoiseRegistry* noise = nullptr;        // required
+  ExampleSink* examples = nullptr;       // may be null: nothing stored
+  EndpointStats* stats = nullptr;        // may be null: not counted for GET /api/endpoints
+  ExchangeObserver* observer = nullptr;  // may be null (exchange_observer.h)
 };
 
 // Returns the outcome it counted (for tests and logs).
@@ -25,8 +29,9 @@ Outcome ReportExchange(const ShadowedExchange& exchange, CompareScratch& scratch
 
 // For an exchange whose comparison was dropped (`skip`, e.g. queue_full): counts the outcome
 // the rules give without a comparison — not_shadowed, or rollback_unconfirmed / primary_error
-// where those apply. Cheap (no comparison), so the I/O thread may call it.
-Outcome ReportUncompared(const ShadowedExchange& exchange, ShadowSkip skip);
+// where those apply. Cheap (no comparison), so the I/O thread may call it. `stats` may be null.
+Outcome ReportUncompared(const ShadowedExchange& exchange, ShadowSkip skip,
+                         EndpointStats* stats = nullptr, ExchangeObserver* observer = nullptr);
 
 // Whether an outcome's example is worth keeping: mismatch, shadow_error, shadow_timeout,
 // rollback_unconfirmed. (Noise is learned, not stored; matches are counted only.)

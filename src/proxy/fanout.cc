@@ -12,6 +12,7 @@
 #include <boost/beast/http.hpp>
 
 #include "src/core/outcome_classifier.h"
+#include "src/proxy/exchange_observer.h"
 #include "src/proxy/upstream_call.h"
 #include "src/proxy/upstream_pool.h"
 #include "src/rollback/protocol.h"
@@ -114,6 +115,25 @@ asio::awaitable<bool> WriteGatewayError(beast::tcp_stream& client, const Inbound
   co_return !ec;
 }
 
+// 503 with Retry-After: 1 for a request beyond a pause's max_held. Returns false when the
+// write failed.
+asio::awaitable<bool> WritePausedFull(beast::tcp_stream& client, const InboundRequest& request,
+                                      bool keep_alive) {
+  http::response<http::string_body> response{http::status::service_unavailable, request.version};
+  response.set(http::field::content_type, "application/json");
+  response.set(http::field::retry_after, "1");
+  response.body() =
+      "{\"error\":\"paused\",\"detail\":\"the proxy is paused for a cutover and holds as many "
+      "requests as it may; retry shortly\"}\n";
+  response.keep_alive(keep_alive);
+  response.prepare_payload();
+  if (request.method == "HEAD") response.body().clear();
+  client.expires_after(std::chrono::seconds(10));
+  auto [ec, n] = co_await http::async_write(client, response, kAwait);
+  (void)n;
+  co_return !ec;
+}
+
 }  // namespace
 
 FanOut::FanOut(asio::any_io_executor executor, ProxyRuntime& runtime)
@@ -156,6 +176,15 @@ std::string FanOut::NextShadowId() {
 
 asio::awaitable<HandlerResult> FanOut::Handle(InboundRequest& request, beast::tcp_stream& client) {
   const auto received_at = std::chrono::system_clock::now();
+  // POST /api/pause holds the request here, before a config generation is chosen, so a
+  // reload during the pause applies to it.
+  PauseGate& gate = runtime_.pause_gate();
+  if (gate.maybe_paused() && co_await gate.Enter() == PauseGate::Admission::kRejected) {
+    const bool keep_alive =
+        request.keep_alive && !runtime_.draining().load(std::memory_order_acquire);
+    const bool written = co_await WritePausedFull(client, request, keep_alive);
+    co_return HandlerResult{keep_alive && written};
+  }
   std::shared_ptr<const LiveConfig> live = runtime_.Live();
   const Config& config = *live->config;
   const Pools& pools = PoolsFor(*live);
@@ -257,6 +286,7 @@ asio::awaitable<HandlerResult> FanOut::Handle(InboundRequest& request, beast::tc
       primary_deadline);
   const bool keep_alive = request.keep_alive && !draining.load(std::memory_order_acquire);
   metrics.ObserveUpstream(SideLabel(decision.primary), Seconds(relay.upstream));
+  runtime_.Capture(upstream_request, relay.upstream, received_at);
 
   HandlerResult result{relay.client_reusable};
   if (!relay.head_sent) {
@@ -269,8 +299,12 @@ asio::awaitable<HandlerResult> FanOut::Handle(InboundRequest& request, beast::tc
     join->exchange.primary = std::move(relay.upstream);
     join->Arrive();
   } else {
-    metrics.CountOutcome(request.method,
-                         relay.upstream.ok() ? Outcome::kNotShadowed : Outcome::kPrimaryError);
+    const Outcome outcome = relay.upstream.ok() ? Outcome::kNotShadowed : Outcome::kPrimaryError;
+    metrics.CountOutcome(request.method, outcome);
+    runtime_.endpoint_stats().CountOutcome(metrics.label(), request.method, outcome);
+    if (ExchangeObserver* observer = runtime_.exchange_observer()) {
+      observer->OnExchange({metrics.label(), MethodLabel(request.method), outcome, nullptr, {}});
+    }
   }
   co_return result;
 }

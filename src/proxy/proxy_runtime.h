@@ -6,16 +6,21 @@
 #define SHADOWDIFF_PROXY_PROXY_RUNTIME_H_
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string_view>
 
 #include "src/compare/circuit_breaker.h"
+#include "src/compare/endpoint_stats.h"
 #include "src/compare/inflight_limiter.h"
 #include "src/metrics/metrics.h"
 #include "src/proxy/live_config.h"
+#include "src/proxy/pause_gate.h"
 #include "src/proxy/shadowed_exchange.h"
 
 namespace shadowdiff {
+
+class ExchangeObserver;
 
 // One admitted shadow call: its in-flight slot and its circuit breaker's admission.
 struct ShadowTicket {
@@ -51,9 +56,24 @@ class ProxyRuntime {
   // `Connection: close`, since their connection closes after them.
   virtual const std::atomic<bool>& draining() const = 0;
 
+  // The per-endpoint counts of GET /api/endpoints (outlive every generation): the request
+  // path counts a not-shadowed outcome here beside the metric.
+  virtual EndpointStats& endpoint_stats() = 0;
+  // POST /api/pause: every request awaits it before anything else (pause_gate.h).
+  virtual PauseGate& pause_gate() = 0;
+
   // Hands a complete exchange to the comparison pool. Never blocks: when the queue is full
   // the exchange is dropped and counted (queue_full, outcome not_shadowed).
   virtual void SubmitComparison(ShadowedExchange exchange) = 0;
+
+  // The embedder's listener for every request's outcome (exchange_observer.h), or null.
+  virtual ExchangeObserver* exchange_observer() { return nullptr; }
+
+  // `capture:` — offers the request as sent to the primary and the primary's result to the
+  // capture file when capture is on and the request is sampled. Never blocks (the capture
+  // writer queues, and drops when full).
+  virtual void Capture(const UpstreamRequest& /*request*/, const UpstreamResult& /*primary*/,
+                       std::chrono::system_clock::time_point /*received_at*/) {}
 };
 
 }  // namespace shadowdiff

@@ -1,23 +1,29 @@
 #include "src/proxy/proxy_server.h"
 
 #include <cstdlib>
+#include <random>
 #include <thread>
 
 #include "src/admin/admin_routes.h"
 #include "src/admin/admin_server.h"
+#include "src/admin/mismatches_route.h"
+#include "src/admin/pause_routes.h"
+#include "src/admin/ui_routes.h"
 #include "src/compare/compare_pool.h"
 #include "src/compare/noise_registry.h"
 #include "src/compare/trip_registry.h"
 #include "src/core/config_loader.h"
-#include "src/core/header_redactor.h"
+#include "src/core/payload_redactor.h"
 #include "src/io/log.h"
 #include "src/proxy/edge_server.h"
 #include "src/proxy/exchange_report.h"
 #include "src/proxy/fanout.h"
 #include "src/proxy/io_threads.h"
+#include "src/store/capture_writer.h"
 #include "src/store/fanout_sink.h"
 #include "src/store/jsonl_sink.h"
 #include "src/store/memory_ring.h"
+#include "src/store/postgres_sink.h"
 
 namespace shadowdiff {
 namespace {
@@ -58,7 +64,7 @@ Result<std::shared_ptr<const LiveConfig>> ProxyServer::MakeLive(
   live->metrics = metrics_->Bind(*config);
   live->rollback_secret = EnvOrEmpty(config->rollback.secret_env);
   live->trips = std::make_shared<TripRegistry>(config->endpoints.size());
-  live->redactor = std::make_shared<HeaderRedactor>(config->redact);
+  live->redactor = std::make_shared<PayloadRedactor>(config->redact);
   live->generation = ++generation_;
   // Tripped endpoints stay tripped across a reload.
   if (auto previous = holder_.Get()) {
@@ -78,6 +84,9 @@ Result<std::unique_ptr<ProxyServer>> ProxyServer::Start(std::shared_ptr<const Co
   std::unique_ptr<ProxyServer> server(new ProxyServer());
   const Limits& limits = config->limits;
   server->metrics_ = std::make_unique<Metrics>(options.version);
+  server->stats_ = std::make_unique<EndpointStats>();
+  server->observer_ = options.observer;
+  server->pause_ = std::make_unique<PauseGate>(&server->metrics_->pause());
   auto live = server->MakeLive(config);
   if (!live.ok()) return live.error();
   server->holder_.Set(*live);
@@ -93,7 +102,27 @@ Result<std::unique_ptr<ProxyServer>> ProxyServer::Start(std::shared_ptr<const Co
     if (Status s = server->jsonl_->Start(); !s.ok()) return s.error();
     sinks.push_back(server->jsonl_.get());
   }
+  if (!config->store.postgres.empty()) {
+    // Connects in the background: a database that is down is logged and retried, never a
+    // startup error; a malformed conninfo is. Store settings apply at start only.
+    PostgresSink::Options postgres;
+    postgres.conninfo = config->store.postgres;
+    postgres.retention.max_age = std::chrono::hours(24) * config->store.postgres_retention_days;
+    postgres.retention.max_rows_per_endpoint = config->store.postgres_max_rows_per_endpoint;
+    server->postgres_ =
+        std::make_unique<PostgresSink>(postgres, &server->metrics_->postgres_store());
+    if (Status s = server->postgres_->Start(); !s.ok()) return s.error();
+    sinks.push_back(server->postgres_.get());
+  }
   server->sinks_ = std::make_unique<FanoutSink>(sinks);
+  if (!config->capture.path.empty()) {
+    CaptureWriterOptions capture;
+    capture.path = config->capture.path;
+    capture.gzip = config->capture.gzip;
+    capture.max_file_bytes = config->capture.max_bytes;
+    server->capture_ = std::make_unique<CaptureWriter>(capture);
+    if (Status s = server->capture_->Start(); !s.ok()) return s.error();
+  }
   server->compare_ = std::make_unique<ComparePool>(std::max<size_t>(1, limits.compare_workers),
                                                    std::max<size_t>(1, limits.compare_queue));
 
@@ -110,13 +139,20 @@ Result<std::unique_ptr<ProxyServer>> ProxyServer::Start(std::shared_ptr<const Co
   if (!port.ok()) return port.error();
 
   AdminRouter router;
-  AddMetricsRoute(&router, server->metrics_.get());
+  AddMetricsRoute(&router, server->metrics_.get(), [self] { self->pause_->paused(); });
   AddHealthRoute(&router);
+  AddUiRoutes(&router);
   AddReloadRoute(&router, [self] { return self->Reload(); });
-  router.AddRoute("POST", "/api/endpoints/reset", [self](const AdminRequest&) {
-    const size_t cleared = self->ResetTrips();
-    return AdminResponse::Json(200, "{\"ok\":true,\"reset\":" + std::to_string(cleared) + "}");
+  AddEndpointsResetRoute(&router, [self](std::string_view endpoint, std::string_view method) {
+    return self->ResetTrips(endpoint, method);
   });
+  AddEndpointsRoute(&router, [self] { return self->EndpointsReportNow(); });
+  AddMismatchesRoute(&router, server->ring_.get());
+  AddPauseRoutes(&router,
+                 PauseCallbacks{[self](std::chrono::milliseconds max_wait, size_t max_held) {
+                                  return self->pause_->Pause(max_wait, max_held);
+                                },
+                                [self] { return self->pause_->Resume(); }});
   const std::string token = EnvOrEmpty(config->admin.token_env);
   if (!token.empty()) router.SetBearerToken(token);
   AdminServerOptions admin_options;
@@ -207,6 +243,49 @@ size_t ProxyServer::ResetTrips() {
   return cleared;
 }
 
+Result<size_t> ProxyServer::ResetTrips(std::string_view endpoint, std::string_view method) {
+  if (endpoint.empty()) return ResetTrips();
+  std::lock_guard lock(reload_mu_);
+  auto live = holder_.Get();
+  bool known = false;
+  size_t cleared = 0;
+  for (const Endpoint& e : live->config->endpoints.endpoints()) {
+    if (e.path_template != endpoint) continue;
+    if (!method.empty() && !e.settings.methods.Contains(method)) continue;
+    known = true;
+    if (live->trips->Reset(e.id)) {
+      ++cleared;
+      // Endpoints sharing a template share the gauge: clear it when none is tripped.
+      bool still = false;
+      for (const Endpoint& other : live->config->endpoints.endpoints()) {
+        still = still || (other.path_template == endpoint && live->trips->IsTripped(other.id));
+      }
+      if (!still) live->metrics->For(&e).SetTripped(false);
+    }
+  }
+  if (!known) {
+    return Error{"no endpoint " + std::string(endpoint) +
+                 (method.empty() ? "" : " serving " + std::string(method)) +
+                 " in the current config; GET /api/endpoints lists them"};
+  }
+  if (cleared > 0) {
+    log::Warn("endpoints_reset", {{"endpoint", endpoint}, {"count", std::to_string(cleared)}});
+  }
+  return cleared;
+}
+
+EndpointsReport ProxyServer::EndpointsReportNow() {
+  EndpointsReport report;
+  report.generated_at = std::chrono::system_clock::now();
+  report.uptime_seconds = std::chrono::duration_cast<std::chrono::seconds>(
+                              std::chrono::steady_clock::now() - started_at_)
+                              .count();
+  report.paused = pause_->paused();
+  auto live = holder_.Get();
+  report.endpoints = BuildEndpointsReport(*stats_, *noise_, *live->config, *live->trips);
+  return report;
+}
+
 std::shared_ptr<CircuitBreaker> ProxyServer::BreakerFor(const TargetUrl& target) {
   std::lock_guard lock(breakers_mu_);
   auto& breaker = breakers_[target.text];
@@ -248,15 +327,32 @@ void ProxyServer::ShadowFinished(ShadowTicket ticket, const UpstreamResult& resu
   metrics_->shadow_inflight().Set(inflight_->in_flight());
 }
 
+void ProxyServer::Capture(const UpstreamRequest& request, const UpstreamResult& primary,
+                          std::chrono::system_clock::time_point received_at) {
+  if (!capture_) return;
+  auto live = holder_.Get();
+  const double sample = live->config->capture.sample;
+  if (sample < 1.0) {
+    thread_local std::minstd_rand rng(std::random_device{}());
+    if (std::uniform_real_distribution<double>(0.0, 1.0)(rng) >= sample) return;
+  }
+  CaptureRecord record;
+  record.time = received_at;
+  record.request = Request{request.method, request.target, request.headers, request.body};
+  if (primary.ok()) record.response = primary.response;
+  record.redactor = live->redactor;
+  (void)capture_->Offer(std::move(record));
+}
+
 void ProxyServer::SubmitComparison(ShadowedExchange exchange) {
   auto shared = std::make_shared<ShadowedExchange>(std::move(exchange));
-  const ReportSinks sinks{noise_.get(), sinks_.get()};
+  const ReportSinks sinks{noise_.get(), sinks_.get(), stats_.get(), observer_.get()};
   const bool queued = compare_->TrySubmit(
       [shared, sinks](CompareScratch& scratch) { ReportExchange(*shared, scratch, sinks); });
   metrics_->compare_queue_depth().Set(static_cast<double>(compare_->queue_depth()));
   if (!queued) {
     metrics_->CountDropped(ShadowSkip::kQueueFull);
-    ReportUncompared(*shared, ShadowSkip::kQueueFull);
+    ReportUncompared(*shared, ShadowSkip::kQueueFull, stats_.get(), observer_.get());
   }
 }
 
@@ -269,11 +365,14 @@ void ProxyServer::Drain() {
       std::chrono::milliseconds(live ? live->config->limits.drain_timeout_ms : 30000);
   log::Info("proxy_draining", {{"deadline_ms", std::to_string(deadline.count())}});
   bool clean = true;
+  if (pause_) pause_->Close();  // held requests go on (and say Connection: close)
   if (edge_ && io_ && io_->running()) clean = edge_->Drain(deadline);
   if (io_) io_->Stop();
   size_t unfinished = 0;
   if (compare_) unfinished = compare_->Stop(std::chrono::steady_clock::now() + deadline);
   if (jsonl_) jsonl_->Stop();
+  if (capture_) capture_->Stop();  // after the I/O threads: nothing offers any more
+  if (postgres_) postgres_->Stop();
   if (admin_) admin_->Stop();
   edge_.reset();
   log::Info("proxy_stopped", {{"clean", clean ? "true" : "false"},

@@ -18,8 +18,10 @@
 #include <mutex>
 #include <string>
 
+#include "src/admin/endpoints_route.h"
 #include "src/core/config.h"
 #include "src/core/result.h"
+#include "src/proxy/exchange_observer.h"
 #include "src/proxy/proxy_runtime.h"
 
 namespace shadowdiff {
@@ -28,10 +30,12 @@ class AdminServer;
 class ComparePool;
 class EdgeServer;
 class IoThreads;
+class CaptureWriter;
 class JsonlSink;
 class MemoryRing;
 class FanoutSink;
 class NoiseRegistry;
+class PostgresSink;
 class TripRegistry;
 
 struct ProxyServerOptions {
@@ -40,6 +44,8 @@ struct ProxyServerOptions {
   // Overrides of the config's addresses (tests bind port 0); empty: as configured.
   std::optional<HostPort> listen;
   std::optional<HostPort> admin_listen;
+  // Told every request's outcome (exchange_observer.h); null: nobody listens. Replay uses it.
+  std::shared_ptr<ExchangeObserver> observer;
 };
 
 class ProxyServer final : public ProxyRuntime {
@@ -64,6 +70,11 @@ class ProxyServer final : public ProxyRuntime {
 
   // Clears every tripped endpoint (POST /api/endpoints/reset); returns how many were tripped.
   size_t ResetTrips();
+  // Clears the tripped endpoints of template `endpoint` (those serving `method` when it is
+  // not empty); an error when the current config has no such endpoint.
+  Result<size_t> ResetTrips(std::string_view endpoint, std::string_view method);
+  // What GET /api/endpoints shows (docs/ADMIN_API.md).
+  EndpointsReport EndpointsReportNow();
   MemoryRing& recent_examples() { return *ring_; }
   NoiseRegistry& noise() { return *noise_; }
 
@@ -77,6 +88,11 @@ class ProxyServer final : public ProxyRuntime {
   void ShadowFinished(ShadowTicket ticket, const UpstreamResult& result) override;
   void SubmitComparison(ShadowedExchange exchange) override;
   const std::atomic<bool>& draining() const override { return draining_; }
+  EndpointStats& endpoint_stats() override { return *stats_; }
+  PauseGate& pause_gate() override { return *pause_; }
+  ExchangeObserver* exchange_observer() override { return observer_.get(); }
+  void Capture(const UpstreamRequest& request, const UpstreamResult& primary,
+               std::chrono::system_clock::time_point received_at) override;
 
  private:
   ProxyServer();
@@ -89,17 +105,23 @@ class ProxyServer final : public ProxyRuntime {
   uint64_t generation_ = 0;
 
   std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<EndpointStats> stats_;  // survives reloads, like the metrics
+  std::unique_ptr<PauseGate> pause_;
+  std::chrono::steady_clock::time_point started_at_ = std::chrono::steady_clock::now();
   std::unique_ptr<NoiseRegistry> noise_;
   std::unique_ptr<InflightLimiter> inflight_;
   std::mutex breakers_mu_;
   std::map<std::string, std::shared_ptr<CircuitBreaker>> breakers_;  // by target text
   std::unique_ptr<JsonlSink> jsonl_;
+  std::unique_ptr<CaptureWriter> capture_;  // capture.path set (applies at start only)
+  std::unique_ptr<PostgresSink> postgres_;  // store.postgres set
   std::unique_ptr<MemoryRing> ring_;
   std::unique_ptr<FanoutSink> sinks_;
   std::unique_ptr<ComparePool> compare_;
   std::unique_ptr<IoThreads> io_;
   std::unique_ptr<EdgeServer> edge_;
   std::unique_ptr<AdminServer> admin_;
+  std::shared_ptr<ExchangeObserver> observer_;  // ProxyServerOptions::observer
   bool drained_ = false;
   std::atomic<bool> draining_{false};
 };

@@ -301,6 +301,7 @@ TEST(AdminServerStartTest, BindingBeyondLoopbackLogsAWarning) {
   }
   std::string quiet = ::testing::internal::GetCapturedStderr();
   EXPECT_NE(quiet.find("\"event\":\"admin_listening\""), std::string::npos) << quiet;
+  EXPECT_NE(quiet.find("\"loopback_only\":\"true\""), std::string::npos) << quiet;
   EXPECT_EQ(quiet.find("admin_exposed"), std::string::npos) << quiet;
 
   options.listen = HostPort{"0.0.0.0", 0};
@@ -310,8 +311,23 @@ TEST(AdminServerStartTest, BindingBeyondLoopbackLogsAWarning) {
     ASSERT_TRUE(exposed.Start().ok());
   }
   std::string loud = ::testing::internal::GetCapturedStderr();
-  EXPECT_NE(loud.find("\"level\":\"warn\",\"event\":\"admin_exposed\""), std::string::npos) << loud;
-  EXPECT_NE(loud.find("no admin token is set"), std::string::npos) << loud;
+  EXPECT_NE(loud.find("\"loopback_only\":\"false\""), std::string::npos) << loud;
+  EXPECT_NE(loud.find("\"level\":\"error\",\"event\":\"admin_exposed_without_token\""),
+            std::string::npos)
+      << loud;
+  EXPECT_NE(loud.find("NO admin token is set"), std::string::npos) << loud;
+
+  AdminRouter with_token;
+  with_token.SetBearerToken("s3cret");
+  ::testing::internal::CaptureStderr();
+  {
+    AdminServer exposed(options, std::move(with_token));
+    ASSERT_TRUE(exposed.Start().ok());
+  }
+  std::string warned = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(warned.find("\"level\":\"warn\",\"event\":\"admin_exposed\""), std::string::npos)
+      << warned;
+  EXPECT_EQ(warned.find("admin_exposed_without_token"), std::string::npos) << warned;
 }
 
 }  // namespace
