@@ -17,7 +17,11 @@ constexpr std::string_view kUsage =
     "                                compare two bodies offline; exit 0 equal, 1 different, 2 "
     "error\n"
     "  proxy -c FILE                 run the shadowing proxy until SIGTERM (SIGHUP reloads)\n"
-    "  replay -c FILE INPUT...       (not in this build yet) replay captured traffic\n"
+    "  replay -c FILE INPUT...       replay captured traffic (JSONL, HAR) through the proxy's\n"
+    "                                comparison; exit 0 at or below --fail-above, 1 above, 2 "
+    "error\n"
+    "  report merge A.json B.json... -o OUT.json\n"
+    "                                sum replay reports (shards)\n"
     "\n"
     "`shadowdiff <command> --help` describes a command's options. --version prints the version.\n";
 
@@ -43,11 +47,8 @@ int main(int argc, char** argv) {
   if (command == "check") return RunCheck(args, std::cout, std::cerr);
   if (command == "diff") return RunDiff(args, std::cout, std::cerr);
   if (command == "proxy") return RunProxy(args, std::cout, std::cerr);
-  if (command == "replay") {
-    std::cerr << "shadowdiff: `" << command
-              << "` is not part of this build yet; `check`, `diff` and `proxy` are available.\n";
-    return kExitError;
-  }
+  if (command == "replay") return RunReplay(args, std::cout, std::cerr);
+  if (command == "report") return RunReport(args, std::cout, std::cerr);
   std::cerr << "shadowdiff: unknown command `" << command << "`\n\n" << kUsage;
   return kExitError;
 }

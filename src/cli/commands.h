@@ -24,6 +24,12 @@ int RunDiff(const std::vector<std::string>& args, std::ostream& out, std::ostrea
 // shadowdiff proxy -c FILE [--threads N]: runs until SIGTERM/SIGINT.
 int RunProxy(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
+// shadowdiff replay -c FILE [options] INPUT...: replays captures through the in-process proxy.
+int RunReplay(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+// shadowdiff report merge A.json B.json... [-o OUT.json]: sums replay reports.
+int RunReport(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
 }  // namespace shadowdiff::cli
 
 #endif  // SHADOWDIFF_CLI_COMMANDS_H_

@@ -67,7 +67,7 @@ struct CaptureSettings {
   std::string path;  // "" disables capture
   double sample = 1.0;
   bool gzip = false;
-  // Capture stops (and says so in the log and a metric) once the file reaches this size.
+  // The capture file rotates at this size (src/store/capture_writer.h keeps the last few).
   uint64_t max_bytes = uint64_t{1} << 30;
 };
 

@@ -1,0 +1,73 @@
+// InputStream: a capture file read front to back through a fixed buffer, gunzipped on the
+// fly when it starts with the gzip magic bytes (zlib's gzread reads plain files as they are),
+// so a multi-GB capture, compressed or not, is read in constant memory.
+//
+// It serves two readers: line by line (JSONL, ReadLine) and byte by byte as a RapidJSON
+// input stream (HAR, via Peek/Take/Tell). Not thread-safe; one reader at a time.
+#ifndef SHADOWDIFF_REPLAY_INPUT_STREAM_H_
+#define SHADOWDIFF_REPLAY_INPUT_STREAM_H_
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "src/core/result.h"
+
+namespace shadowdiff {
+
+class InputStream {
+ public:
+  using Ch = char;  // RapidJSON stream concept
+
+  // Opens `path` ("-" is not supported: replay needs a file it can name in messages).
+  static Result<std::unique_ptr<InputStream>> Open(const std::string& path);
+  ~InputStream();
+  InputStream(const InputStream&) = delete;
+  InputStream& operator=(const InputStream&) = delete;
+
+  // Reads the next line without its "\n" (and "\r") into `line`. Returns false at the end
+  // of the file. A line longer than `max_bytes` is consumed but not kept: `*too_long` is set
+  // and `line` holds its first max_bytes bytes.
+  bool ReadLine(std::string* line, size_t max_bytes, bool* too_long);
+
+  // RapidJSON input stream: '\0' at the end of the file.
+  char Peek() {
+    if (pos_ == end_ && !Fill()) return '\0';
+    return buffer_[pos_];
+  }
+  char Take() {
+    if (pos_ == end_ && !Fill()) return '\0';
+    ++consumed_;
+    return buffer_[pos_++];
+  }
+  size_t Tell() const { return consumed_; }
+  // Unused write half of the stream concept.
+  char* PutBegin() { return nullptr; }
+  void Put(char) {}
+  void Flush() {}
+  size_t PutEnd(char*) { return 0; }
+
+  // True when the file is gzip-compressed.
+  bool gzipped() const { return gzipped_; }
+  // Set when reading failed (a corrupt or truncated gzip stream): what went wrong. The data
+  // read so far stays valid; the stream then behaves as if it ended.
+  const std::string& error() const { return error_; }
+
+ private:
+  InputStream() = default;
+  bool Fill();
+
+  void* file_ = nullptr;  // gzFile
+  std::unique_ptr<char[]> buffer_;
+  size_t pos_ = 0;
+  size_t end_ = 0;
+  size_t consumed_ = 0;
+  bool eof_ = false;
+  bool gzipped_ = false;
+  std::string path_;
+  std::string error_;
+};
+
+}  // namespace shadowdiff
+
+#endif  // SHADOWDIFF_REPLAY_INPUT_STREAM_H_
