@@ -7,6 +7,7 @@
 #include <ctime>
 #include <string>
 
+#include "src/core/card_masker.h"
 #include "src/core/diff_json.h"
 
 namespace shadowdiff::log {
@@ -47,8 +48,7 @@ void AppendTime(std::string* out) {
 
 void SetMinLevel(Level level) { min_level.store(static_cast<int>(level)); }
 
-void Write(Level level, std::string_view event, std::initializer_list<Field> fields) {
-  if (static_cast<int>(level) < min_level.load(std::memory_order_relaxed)) return;
+std::string FormatLine(Level level, std::string_view event, std::initializer_list<Field> fields) {
   std::string line = "{\"time\":\"";
   AppendTime(&line);
   line += "\",\"level\":\"";
@@ -59,9 +59,17 @@ void Write(Level level, std::string_view event, std::initializer_list<Field> fie
     line += ',';
     AppendJsonString(&line, key);
     line += ':';
-    AppendJsonString(&line, value);
+    // A value may quote a request target or an upstream's error text: card numbers never
+    // reach the log.
+    AppendJsonString(&line, MaskCardNumbers(value));
   }
   line += "}\n";
+  return line;
+}
+
+void Write(Level level, std::string_view event, std::initializer_list<Field> fields) {
+  if (static_cast<int>(level) < min_level.load(std::memory_order_relaxed)) return;
+  const std::string line = FormatLine(level, event, fields);
   // One write(2) per line, so concurrent lines never interleave (lines are < PIPE_BUF in
   // practice; longer ones may interleave only with other long ones).
   size_t off = 0;

@@ -5,6 +5,7 @@
 #define SHADOWDIFF_IO_LOG_H_
 
 #include <initializer_list>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -14,7 +15,8 @@ enum class Level { kDebug, kInfo, kWarn, kError };
 
 using Field = std::pair<std::string_view, std::string_view>;
 
-// Writes {"time":..,"level":..,"event":event, fields...}. Values are written as JSON strings.
+// Writes {"time":..,"level":..,"event":event, fields...}. Values are written as JSON strings,
+// with card numbers masked (src/core/card_masker.h).
 void Write(Level level, std::string_view event, std::initializer_list<Field> fields = {});
 
 inline void Info(std::string_view event, std::initializer_list<Field> fields = {}) {
@@ -26,6 +28,9 @@ inline void Warn(std::string_view event, std::initializer_list<Field> fields = {
 inline void Error(std::string_view event, std::initializer_list<Field> fields = {}) {
   Write(Level::kError, event, fields);
 }
+
+// The line Write would write, newline included (tests).
+std::string FormatLine(Level level, std::string_view event, std::initializer_list<Field> fields);
 
 // Lines below this level are dropped (default kInfo). Set once at startup.
 void SetMinLevel(Level level);
