@@ -5,8 +5,10 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "comparators/body_codec/content_type.h"
@@ -53,7 +55,16 @@ class RedactingHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, 
   bool Bool(bool b) { return !Enter(kScalar) || Leave(writer_.Bool(b)); }
   bool RawNumber(const char* str, rapidjson::SizeType length, bool) {
     if (!Enter(kScalar)) return true;
-    std::string_view text = Masked(str, length);
+    // Only the mantissa can hold a card number; masking exponent digits could turn a valid
+    // number into one no parser accepts (1e000000000000000 -> 1e000000000010000).
+    std::string_view number(str, length);
+    const size_t exponent = std::min(number.find_first_of("eE"), number.size());
+    std::string_view mantissa = Masked(str, exponent);
+    if (exponent == number.size()) {
+      return Leave(writer_.RawValue(mantissa.data(), mantissa.size(), rapidjson::kNumberType));
+    }
+    std::string text(mantissa);
+    text.append(number.substr(exponent));
     return Leave(writer_.RawValue(text.data(), text.size(), rapidjson::kNumberType));
   }
   bool String(const char* str, rapidjson::SizeType length, bool) {

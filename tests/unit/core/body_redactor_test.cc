@@ -40,6 +40,14 @@ TEST(BodyRedactorTest, RemovesCvvAtAnyDepthAndMasksCards) {
       R"({"card":{"number":"4111 1100 0009 1111","exp":"12/29"},"items":[{},2]})");
 }
 
+TEST(BodyRedactorTest, NumbersKeepTheirExponentDigits) {
+  // Found by the card_masker fuzzer: a 15-digit Luhn-valid run of zeros in an exponent was
+  // masked to 1e...10000, a number no parser accepts. Only the mantissa is masked.
+  BodyRedactor redactor(Rules(R"(["$..cvv"])"));
+  EXPECT_EQ(RedactedBody(redactor, R"({"a": 0e000000000000000, "b": 4111111111111111e2})", kJson),
+            R"({"a":0e000000000000000,"b":4111110000091111e2})");
+}
+
 TEST(BodyRedactorTest, RemovesExactPathsAndArrayElements) {
   BodyRedactor redactor(Rules(R"(["$.card.number", "$.a[*].b", "$.list[1]"])"));
   EXPECT_EQ(RedactedBody(redactor,
