@@ -11,8 +11,8 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
 
-#include "src/proxy/request_head.h"
 #include "src/proxy/http_guard.h"
+#include "src/proxy/request_head.h"
 
 namespace {
 
