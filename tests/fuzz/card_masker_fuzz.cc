@@ -4,7 +4,8 @@
 // bytes or digit positions moved; an input run of 13-19 digits that passes Luhn surviving
 // unchanged; masking that is not deterministic; a diff value that was valid JSON and is not
 // after redaction.
-#include <rapidjson/document.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -22,10 +23,18 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsHex(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 bool ValidJson(std::string_view text) {
-  rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag |
-            rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
-  return !doc.HasParseError();
+  // RapidJSON's Parse stops at a NUL byte; JSON text never holds a raw one.
+  if (text.find('\0') != std::string_view::npos) return false;
+  // A Reader over a MemoryStream, as the redactor reads: Document::Parse(str, length) would
+  // skip stray byte-order-mark bytes one by one, and the NUL-terminated overload reads past
+  // the end of a truncated UTF-8 sequence in RapidJSON 1.1.
+  rapidjson::MemoryStream stream(text.data(), text.size());
+  rapidjson::BaseReaderHandler<> handler;
+  rapidjson::Reader reader;
+  return !reader
+              .Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag |
+                     rapidjson::kParseValidateEncodingFlag>(stream, handler)
+              .IsError();
 }
 
 void CheckMask(std::string_view input) {
