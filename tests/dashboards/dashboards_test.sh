@@ -19,6 +19,8 @@
 # Needs: bash, curl, jq, python3, promtool and prometheus (tools/setup-deps test). Every wait
 # is bounded; an EXIT trap stops every process started here, also when a check fails.
 set -euo pipefail
+# shellcheck source=../lib/processes.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/processes.sh"
 
 MODE=${1:?usage: dashboards_test.sh static|live DASHBOARDS_DIR [SHADOWDIFF]}
 DASH=${2:?usage: dashboards_test.sh static|live DASHBOARDS_DIR [SHADOWDIFF]}
@@ -36,21 +38,9 @@ fail() {
 }
 
 cleanup() {
-  local rc=$? pid
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  if [ $rc -ne 0 ]; then
-    local f
-    for f in "$WORK"/*.log; do
-      [ -f "$f" ] || continue
-      echo "---- last lines of $(basename "$f") ----" >&2
-      tail -n 20 "$f" >&2
-    done
-  fi
+  local rc=$?
+  stop_pids "${PIDS[@]}"
+  [ $rc -eq 0 ] || dump_logs 20 "$WORK"/*.log
   rm -rf "$WORK"
   exit $rc
 }

@@ -9,6 +9,8 @@
 #   top-level endpoints.yaml, whose fixed addresses are replaced by the started ones).
 # SHADOWDIFF_PG_CONNINFO_FILE names the file holding the cluster's conninfo (ctest fixture).
 set -euo pipefail
+# shellcheck source=../lib/processes.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/processes.sh"
 
 E2E_NAME=${E2E_NAME:-e2e}
 E2E_PIDS=()
@@ -30,29 +32,16 @@ check() {  # check DESCRIPTION ACTUAL EXPECTED
 
 e2e_cleanup() {
   local rc=$?
-  local pid
   [ -z "${E2E_WATCHDOG:-}" ] || kill -TERM "$E2E_WATCHDOG" 2>/dev/null || true
   if [ -e "$WORK/deadline-reached" ]; then
     echo "[$E2E_NAME] FAIL: still running after ${E2E_DEADLINE}s (a hang?); stopping everything" >&2
   fi
-  for pid in "${E2E_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${E2E_PIDS[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
+  stop_pids "${E2E_PIDS[@]}"
   if [ -n "${E2E_DB:-}" ]; then
     psql "$E2E_ADMIN_CONNINFO" -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $E2E_DB WITH (FORCE)" \
       >/dev/null 2>&1 || true
   fi
-  if [ $rc -ne 0 ]; then
-    local f
-    for f in "$WORK"/*.log; do
-      [ -f "$f" ] || continue
-      echo "---- last lines of $(basename "$f") ----" >&2
-      tail -n 25 "$f" >&2
-    done
-  fi
+  [ $rc -eq 0 ] || dump_logs 25 "$WORK"/*.log
   rm -rf "$WORK"
   exit $rc
 }

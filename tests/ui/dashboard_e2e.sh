@@ -15,6 +15,8 @@
 #   SHADOWDIFF  the proxy binary          CHROMIUM  the browser (exit 77 = skip when absent)
 #   DASHBOARD_SCREENSHOT  optional: also save a 1400x900 screenshot of the view there
 set -euo pipefail
+# shellcheck source=../lib/processes.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/processes.sh"
 
 NAME=ui_dashboard
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,21 +29,9 @@ fail() {
   exit 1
 }
 cleanup() {
-  local rc=$? pid
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  if [ $rc -ne 0 ]; then
-    local f
-    for f in "$WORK"/*.log "$WORK"/*.err; do
-      [ -f "$f" ] || continue
-      echo "---- last lines of $(basename "$f") ----" >&2
-      tail -n 20 "$f" >&2
-    done
-  fi
+  local rc=$?
+  stop_pids "${PIDS[@]}"
+  [ $rc -eq 0 ] || dump_logs 20 "$WORK"/*.log "$WORK"/*.err
   rm -rf "$WORK"
   exit $rc
 }

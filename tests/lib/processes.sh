@@ -1,0 +1,24 @@
+# Process and log helpers shared by the shell-driven tests (tests/e2e, tests/ui,
+# tests/dashboards). Source it; it defines functions only.
+
+# stop_pids PID...: SIGTERM each, give each up to 5 s to exit, then SIGKILL; reaps them.
+stop_pids() {
+  local pid
+  for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "$@"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+}
+
+# dump_logs LINES FILE...: the last LINES lines of each existing FILE, on stderr.
+dump_logs() {
+  local lines=$1 f
+  shift
+  for f in "$@"; do
+    [ -f "$f" ] || continue
+    echo "---- last lines of $(basename "$f") ----" >&2
+    tail -n "$lines" "$f" >&2
+  done
+}
