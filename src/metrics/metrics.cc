@@ -187,6 +187,46 @@ void PostgresStoreMetrics::SetQueueDepth(size_t depth) {
   queue_depth_->Set(static_cast<double>(depth));
 }
 
+// ---- FileWriterMetrics ---------------------------------------------------------------------
+
+void FileWriterMetrics::Mirror(const FileWriterTotals& totals) {
+  std::lock_guard lock(mu_);
+  const auto advance = [](prometheus::Counter* counter, uint64_t total) {
+    const double delta = static_cast<double>(total) - counter->Value();
+    if (delta > 0) counter->Increment(delta);
+  };
+  advance(written_, totals.written);
+  advance(dropped_budget_, totals.dropped_budget);
+  advance(dropped_queue_full_, totals.dropped_queue_full);
+  advance(dropped_stopped_, totals.dropped_stopped);
+  advance(dropped_write_error_, totals.dropped_write_error);
+  advance(rotations_, totals.rotations);
+}
+
+FileWriterMetrics::FileWriterMetrics(prometheus::Registry& registry, const std::string& prefix,
+                                     const std::string& what) {
+  written_ = &prometheus::BuildCounter()
+                  .Name(prefix + "_written_total")
+                  .Help(what + ": lines written.")
+                  .Register(registry)
+                  .Add({});
+  auto& dropped = prometheus::BuildCounter()
+                      .Name(prefix + "_dropped_total")
+                      .Help(what +
+                            ": lines not written, by reason (budget, queue_full, stopped, "
+                            "write_error).")
+                      .Register(registry);
+  dropped_budget_ = &dropped.Add({{"reason", "budget"}});
+  dropped_queue_full_ = &dropped.Add({{"reason", "queue_full"}});
+  dropped_stopped_ = &dropped.Add({{"reason", "stopped"}});
+  dropped_write_error_ = &dropped.Add({{"reason", "write_error"}});
+  rotations_ = &prometheus::BuildCounter()
+                    .Name(prefix + "_rotations_total")
+                    .Help(what + ": files rotated by size.")
+                    .Register(registry)
+                    .Add({});
+}
+
 // ---- PauseMetrics --------------------------------------------------------------------------
 
 std::string_view PauseReleaseName(PauseRelease reason) {
@@ -359,6 +399,10 @@ Metrics::Metrics(std::string_view version)
            .Help("Client requests answered 503 during a pause because max_held were held.")
            .Register(registry)
            .Add({});
+  jsonl_store_.reset(new FileWriterMetrics(*registry_, "shadowdiff_jsonl_store",
+                                           "The JSONL example store (store.jsonl)"));
+  capture_.reset(
+      new FileWriterMetrics(*registry_, "shadowdiff_capture", "The capture (capture.path)"));
   prometheus::BuildGauge()
       .Name("shadowdiff_build_info")
       .Help("Always 1; the version label says which shadowdiff is running.")

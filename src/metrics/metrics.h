@@ -164,6 +164,43 @@ class PauseMetrics {
   prometheus::Counter* rejected_ = nullptr;
 };
 
+// What a background file writer (the JSONL example store, src/store/jsonl_sink.h; the capture,
+// src/store/capture_writer.h) has counted itself since it started. Those writers keep atomics
+// of their own; Metrics mirrors the totals into counters when /metrics is scraped.
+struct FileWriterTotals {
+  uint64_t written = 0;
+  uint64_t dropped_budget = 0;       // the ExampleBudget refused it (JSONL store only)
+  uint64_t dropped_queue_full = 0;   // the writer fell behind
+  uint64_t dropped_stopped = 0;      // offered while the writer was not running
+  uint64_t dropped_write_error = 0;  // the file could not be opened or written
+  uint64_t rotations = 0;
+};
+
+// The series of one file writer: <prefix>_written_total, <prefix>_dropped_total{reason} and
+// <prefix>_rotations_total, every series pre-created. Created by Metrics.
+class FileWriterMetrics {
+ public:
+  FileWriterMetrics(const FileWriterMetrics&) = delete;
+  FileWriterMetrics& operator=(const FileWriterMetrics&) = delete;
+
+  // Advances each counter to `totals` (a counter never goes backwards: a smaller total, from a
+  // writer that was replaced, is ignored). Any thread; concurrent calls are serialised.
+  void Mirror(const FileWriterTotals& totals);
+
+ private:
+  friend class Metrics;
+  FileWriterMetrics(prometheus::Registry& registry, const std::string& prefix,
+                    const std::string& what);
+
+  std::mutex mu_;
+  prometheus::Counter* written_ = nullptr;
+  prometheus::Counter* dropped_budget_ = nullptr;
+  prometheus::Counter* dropped_queue_full_ = nullptr;
+  prometheus::Counter* dropped_stopped_ = nullptr;
+  prometheus::Counter* dropped_write_error_ = nullptr;
+  prometheus::Counter* rotations_ = nullptr;
+};
+
 // The series of one `endpoint` label. Created by Metrics, never destroyed before it; obtained
 // through EndpointMetricsTable::For or Metrics::unmatched(). Thread-safe.
 class EndpointMetrics {
@@ -258,6 +295,11 @@ class Metrics {
   // The pause gate's series.
   PauseMetrics& pause() { return *pause_; }
 
+  // shadowdiff_jsonl_store_* (store.jsonl) and shadowdiff_capture_* (capture.path); present,
+  // at 0, without them.
+  FileWriterMetrics& jsonl_store() { return *jsonl_store_; }
+  FileWriterMetrics& capture() { return *capture_; }
+
   // shadowdiff_config_reloads_total{result="ok"|"error"} += 1; on success also sets
   // shadowdiff_config_last_reload_success_timestamp_seconds to now (wall clock). The initial
   // load at startup counts as a reload.
@@ -293,6 +335,8 @@ class Metrics {
   prometheus::Family<prometheus::Gauge>* upstream_connections_ = nullptr;
   std::unique_ptr<PostgresStoreMetrics> postgres_store_;
   std::unique_ptr<PauseMetrics> pause_;
+  std::unique_ptr<FileWriterMetrics> jsonl_store_;
+  std::unique_ptr<FileWriterMetrics> capture_;
 
   std::mutex endpoints_mu_;  // guards by_label_ (Bind only; the hot path never takes it)
   std::map<std::string, std::unique_ptr<EndpointMetrics>, std::less<>> by_label_;

@@ -139,7 +139,7 @@ Result<std::unique_ptr<ProxyServer>> ProxyServer::Start(std::shared_ptr<const Co
   if (!port.ok()) return port.error();
 
   AdminRouter router;
-  AddMetricsRoute(&router, server->metrics_.get(), [self] { self->pause_->paused(); });
+  AddMetricsRoute(&router, server->metrics_.get(), [self] { self->RefreshScrapedMetrics(); });
   AddHealthRoute(&router);
   AddUiRoutes(&router);
   AddReloadRoute(&router, [self] { return self->Reload(); });
@@ -325,6 +325,27 @@ void ProxyServer::ShadowFinished(ShadowTicket ticket, const UpstreamResult& resu
   }
   ticket.slot.Release();
   metrics_->shadow_inflight().Set(inflight_->in_flight());
+}
+
+void ProxyServer::RefreshScrapedMetrics() {
+  (void)pause_->paused();  // brings the pause gauges up to date
+  if (jsonl_) {
+    const JsonlSink::Stats s = jsonl_->stats();
+    metrics_->jsonl_store().Mirror({.written = s.written,
+                                    .dropped_budget = s.dropped_budget,
+                                    .dropped_queue_full = s.dropped_queue_full,
+                                    .dropped_stopped = s.dropped_stopped,
+                                    .dropped_write_error = s.write_errors,
+                                    .rotations = s.rotations});
+  }
+  if (capture_) {
+    const CaptureWriter::Stats s = capture_->stats();
+    metrics_->capture().Mirror({.written = s.written,
+                                .dropped_queue_full = s.dropped_queue_full,
+                                .dropped_stopped = s.dropped_stopped,
+                                .dropped_write_error = s.dropped_write_error,
+                                .rotations = s.rotations});
+  }
 }
 
 void ProxyServer::Capture(const UpstreamRequest& request, const UpstreamResult& primary,

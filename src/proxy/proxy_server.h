@@ -95,6 +95,9 @@ class ProxyServer final : public ProxyRuntime {
                std::chrono::system_clock::time_point received_at) override;
 
  private:
+  // Before each /metrics scrape: the gauges computed on demand (pause) and the counters
+  // mirrored from the file writers (JSONL store, capture).
+  void RefreshScrapedMetrics();
   ProxyServer();
   // A new generation for `config`; requires reload_mu_ (or construction).
   Result<std::shared_ptr<const LiveConfig>> MakeLive(std::shared_ptr<const Config> config);

@@ -17,6 +17,21 @@ CaptureWriter::CaptureWriter(CaptureWriterOptions options) : options_(std::move(
 
 CaptureWriter::~CaptureWriter() { Stop(); }
 
+CaptureWriter::Stats CaptureWriter::stats() const {
+  Stats s;
+  s.written = written_.load(std::memory_order_relaxed);
+  s.dropped_queue_full = dropped_queue_full_.load(std::memory_order_relaxed);
+  s.dropped_stopped = dropped_stopped_.load(std::memory_order_relaxed);
+  s.dropped_write_error = dropped_write_error_.load(std::memory_order_relaxed);
+  s.rotations = rotations_.load(std::memory_order_relaxed);
+  return s;
+}
+
+uint64_t CaptureWriter::dropped() const {
+  const Stats s = stats();
+  return s.dropped_queue_full + s.dropped_stopped + s.dropped_write_error;
+}
+
 bool CaptureWriter::OpenFile(std::string* error) {
   struct stat st {};
   file_bytes_ = ::stat(options_.path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
@@ -68,9 +83,13 @@ bool CaptureWriter::OfferLine(std::string line) {
 bool CaptureWriter::Enqueue(Item item, size_t bytes) {
   {
     std::lock_guard lock(mu_);
-    if (stopping_ || queue_.size() >= options_.queue_lines ||
+    if (stopping_) {
+      dropped_stopped_.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    }
+    if (queue_.size() >= options_.queue_lines ||
         (!queue_.empty() && queued_bytes_ + bytes > options_.queue_bytes)) {
-      dropped_.fetch_add(1, std::memory_order_relaxed);
+      dropped_queue_full_.fetch_add(1, std::memory_order_relaxed);
       return false;
     }
     queued_bytes_ += bytes;
@@ -122,7 +141,7 @@ void CaptureWriter::Rotate() {
 void CaptureWriter::WriteLine(const std::string& line) {
   if (file_bytes_ >= options_.max_file_bytes) Rotate();
   if (file_ == nullptr) {
-    dropped_.fetch_add(1, std::memory_order_relaxed);
+    dropped_write_error_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
   bool ok;
@@ -136,7 +155,7 @@ void CaptureWriter::WriteLine(const std::string& line) {
     ok = std::fwrite(line.data(), 1, line.size(), f) == line.size() && std::fputc('\n', f) == '\n';
   }
   if (!ok) {
-    dropped_.fetch_add(1, std::memory_order_relaxed);
+    dropped_write_error_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
   file_bytes_ += line.size() + 1;

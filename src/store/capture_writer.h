@@ -66,8 +66,17 @@ class CaptureWriter {
   // Writes every queued line, flushes and closes. Idempotent.
   void Stop();
 
+  struct Stats {
+    uint64_t written = 0;
+    uint64_t dropped_queue_full = 0;   // the writer fell behind (lines or bytes bound)
+    uint64_t dropped_stopped = 0;      // offered while not running
+    uint64_t dropped_write_error = 0;  // the file could not be opened or written
+    uint64_t rotations = 0;
+  };
+  Stats stats() const;
+
   uint64_t written() const { return written_.load(std::memory_order_relaxed); }
-  uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
+  uint64_t dropped() const;  // for every reason
   uint64_t rotations() const { return rotations_.load(std::memory_order_relaxed); }
 
  private:
@@ -93,7 +102,9 @@ class CaptureWriter {
   uint64_t file_bytes_ = 0;
   bool dirty_ = false;
   std::atomic<uint64_t> written_{0};
-  std::atomic<uint64_t> dropped_{0};
+  std::atomic<uint64_t> dropped_queue_full_{0};
+  std::atomic<uint64_t> dropped_stopped_{0};
+  std::atomic<uint64_t> dropped_write_error_{0};
   std::atomic<uint64_t> rotations_{0};
 };
 

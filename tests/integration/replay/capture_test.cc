@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -54,6 +55,33 @@ TEST_F(CaptureTest, ProxyCapturesRedactedTrafficThatReplayReplays) {
       cli::RunReplay({"-c", config, "--against-recorded", "--no-progress", capture}, out, err);
   EXPECT_EQ(code, 0) << err.str() << out.str();
   EXPECT_THAT(out.str(), HasSubstr("mismatch rate 0.0% (0 failing of 3 shadowed"));
+}
+
+TEST_F(CaptureTest, CaptureCountsAreOnTheAdminMetrics) {
+  const std::string capture = dir_ + "/capture.jsonl.gz";
+  ASSERT_TRUE(StartProxy("capture:\n  path: " + capture +
+                         "\n  gzip: true\nendpoints:\n  - path: /items/{id}\n"));
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(Get("/items/" + std::to_string(i)).ok);
+  // The writer thread writes asynchronously; the scrape mirrors what it has written.
+  double written = -1;
+  std::string metrics;
+  for (int attempt = 0; attempt < 50 && written != 4; ++attempt) {
+    HttpResponse r = Admin("GET", "/metrics");
+    ASSERT_TRUE(r.ok);
+    metrics = r.body;
+    written = ::shadowdiff::testing::ParseExposition(metrics)
+                  .Value("shadowdiff_capture_written_total", {})
+                  .value_or(-1);
+    if (written != 4) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(written, 4) << metrics;
+  const auto exposition = ::shadowdiff::testing::ParseExposition(metrics);
+  for (const char* reason : {"queue_full", "stopped", "write_error"}) {
+    EXPECT_EQ(exposition.Value("shadowdiff_capture_dropped_total", {{"reason", reason}}), 0)
+        << reason;
+  }
+  // The fixture's JSONL example store is mirrored the same way.
+  EXPECT_TRUE(exposition.Value("shadowdiff_jsonl_store_written_total", {}).has_value());
 }
 
 }  // namespace

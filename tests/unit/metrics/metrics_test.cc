@@ -266,6 +266,35 @@ TEST_F(MetricsTest, EveryDropReasonIsExportedFromTheStart) {
   EXPECT_EQ(e.Value("shadowdiff_shadow_dropped_total", {{"reason", "paused"}}), 0);
 }
 
+TEST_F(MetricsTest, FileWritersAreMirroredAndNeverGoBackwards) {
+  Exposition before = Scrape(metrics_);
+  for (const char* prefix : {"shadowdiff_jsonl_store", "shadowdiff_capture"}) {
+    const std::string p(prefix);
+    EXPECT_EQ(before.types[p + "_written_total"], "counter") << p;
+    EXPECT_EQ(before.types[p + "_rotations_total"], "counter") << p;
+    std::set<std::string> reasons;
+    for (const auto& s : before.Matching(p + "_dropped_total")) {
+      reasons.insert(s.labels.at("reason"));
+      EXPECT_EQ(s.value, 0) << p;
+    }
+    EXPECT_EQ(reasons, (std::set<std::string>{"budget", "queue_full", "stopped", "write_error"}));
+  }
+  metrics_.capture().Mirror(
+      {.written = 7, .dropped_queue_full = 3, .dropped_write_error = 1, .rotations = 2});
+  metrics_.jsonl_store().Mirror({.written = 5, .dropped_budget = 4, .dropped_stopped = 1});
+  // A smaller total (a replaced writer) leaves the counters where they were.
+  metrics_.capture().Mirror({.written = 2, .dropped_queue_full = 9});
+  Exposition e = Scrape(metrics_);
+  EXPECT_EQ(e.Value("shadowdiff_capture_written_total", {}), 7);
+  EXPECT_EQ(e.Value("shadowdiff_capture_dropped_total", {{"reason", "queue_full"}}), 9);
+  EXPECT_EQ(e.Value("shadowdiff_capture_dropped_total", {{"reason", "write_error"}}), 1);
+  EXPECT_EQ(e.Value("shadowdiff_capture_dropped_total", {{"reason", "budget"}}), 0);
+  EXPECT_EQ(e.Value("shadowdiff_capture_rotations_total", {}), 2);
+  EXPECT_EQ(e.Value("shadowdiff_jsonl_store_written_total", {}), 5);
+  EXPECT_EQ(e.Value("shadowdiff_jsonl_store_dropped_total", {{"reason", "budget"}}), 4);
+  EXPECT_EQ(e.Value("shadowdiff_jsonl_store_dropped_total", {{"reason", "stopped"}}), 1);
+}
+
 TEST_F(MetricsTest, TrippedGaugeExistsPerEndpointAndFollowsSetTripped) {
   table_->For(a_).SetTripped(true);
   table_->For(nullptr).SetTripped(true);  // no-op: unmatched cannot trip

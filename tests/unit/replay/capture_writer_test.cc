@@ -179,6 +179,12 @@ TEST(CaptureWriter, DropsAndCountsWhenTheQueueIsFull) {
   EXPECT_EQ(writer.written(), accepted);
   EXPECT_EQ(writer.dropped(), 5000u - accepted);
   EXPECT_GT(writer.dropped(), 0u);
+  EXPECT_EQ(writer.stats().dropped_queue_full, 5000u - accepted);
+  EXPECT_FALSE(writer.OfferLine(Line(0)));  // after Stop
+  const CaptureWriter::Stats stats = writer.stats();
+  EXPECT_EQ(stats.dropped_stopped, 1u);
+  EXPECT_EQ(stats.dropped_write_error, 0u);
+  EXPECT_EQ(stats.written, accepted);
 }
 
 TEST(CaptureWriter, UnwritablePathIsAClearError) {
