@@ -16,6 +16,9 @@ using tcp = asio::ip::tcp;
 
 // Response bodies are read to keep the connection usable, then dropped.
 constexpr uint64_t kMaxResponseBody = uint64_t{1} << 30;
+// Beast reads at most max(512, free capacity) bytes at a time: without room reserved, a 2 KB
+// response takes four reads.
+constexpr size_t kReadBufferBytes = 16 << 10;
 
 }  // namespace
 
@@ -50,6 +53,7 @@ ReplayClient::ReplayClient(uint16_t port, std::chrono::milliseconds timeout)
     : impl_(std::make_unique<Impl>()) {
   impl_->port = port;
   impl_->timeout = timeout;
+  impl_->buffer.reserve(kReadBufferBytes);
 }
 
 ReplayClient::~ReplayClient() = default;
