@@ -55,6 +55,23 @@ Status ReadText(const Value& holder, std::string_view where, std::string* out) {
   return Status();
 }
 
+// A HAR writer may leave a binary request body out (Playwright writes `"text": ""` for
+// application/octet-stream) or turn its bytes into U+FFFD: replaying that would send another
+// body. Refused when request.bodySize says the body had other bytes and the text is empty or
+// holds a U+FFFD; a size that differs for other reasons (a writer counting characters, not
+// bytes) is trusted, as the text is all there is.
+Status CheckRequestBodyComplete(const Value& request, const std::string& body) {
+  const Value* size = Member(request, "bodySize");
+  if (size == nullptr || !size->IsInt64() || size->GetInt64() < 0) return Status();
+  const auto recorded = static_cast<uint64_t>(size->GetInt64());
+  if (recorded == body.size()) return Status();
+  if (!body.empty() && body.find("\xEF\xBF\xBD") == std::string::npos) return Status();
+  return Error{"the request body was not recorded in full (request.bodySize is " +
+               std::to_string(recorded) + " bytes, postData holds " + std::to_string(body.size()) +
+               (body.empty() ? "" : " with U+FFFD replacement characters") +
+               "); binary request bodies are best captured by the proxy (capture:)"};
+}
+
 void AppendFormEncoded(std::string* out, std::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   for (unsigned char c : s) {
@@ -229,6 +246,7 @@ Result<ReplayEntry> ParseHarEntry(const Value& entry) {
       }
     }
   }
+  if (Status s = CheckRequestBodyComplete(*request, out.request.body); !s.ok()) return s.error();
   CleanRequestHeaders(&out.request.headers, authority);
   if (const Value* started = Member(entry, "startedDateTime"); started && started->IsString()) {
     out.time_ms = ParseTimestampMillis(Str(*started));

@@ -108,12 +108,22 @@ struct SendCounters {
   std::string first_failure;  // guarded by mu
 };
 
+// Who writes to the terminal: the progress thread redraws its line ("\r\033[K" + text) and
+// the reader warns about bad entries on the same stream. A warning first clears a progress
+// line that is shown, so it starts at the left margin; the next tick draws the line again.
+struct Console {
+  std::mutex mu;
+  bool line_shown = false;  // guarded by mu: a TTY progress line without its newline is on screen
+};
+
 // The reading side: selection, pacing and hand-off of each entry.
 class Dispatcher final : public EntryVisitor {
  public:
   Dispatcher(const Config& config, const ReplayOptions& options, WorkQueue& queue,
-             RecordedResponder* responder, ReplayReport& bad, SendCounters& counters)
+             RecordedResponder* responder, ReplayReport& bad, SendCounters& counters,
+             Console& console)
       : config_(config),
+        console_(console),
         options_(options),
         queue_(queue),
         responder_(responder),
@@ -174,6 +184,11 @@ class Dispatcher final : public EntryVisitor {
  private:
   void Warn(const std::string& location, const std::string& message) {
     if (options_.warnings == nullptr) return;
+    std::lock_guard lock(console_.mu);
+    if (console_.line_shown && warned_ <= options_.max_bad_lines) {
+      *options_.warnings << "\r\033[K";
+      console_.line_shown = false;
+    }
     if (warned_ < options_.max_bad_lines) {
       *options_.warnings << "shadowdiff replay: " << location << ": " << message << "\n";
     } else if (warned_ == options_.max_bad_lines) {
@@ -183,6 +198,7 @@ class Dispatcher final : public EntryVisitor {
   }
 
   const Config& config_;
+  Console& console_;
   const ReplayOptions& options_;
   WorkQueue& queue_;
   RecordedResponder* responder_;
@@ -288,6 +304,7 @@ Result<ReplayResult> RunReplay(std::shared_ptr<const Config> loaded, const Repla
 
   const auto started = Clock::now();
   std::atomic<bool> done{false};
+  Console console;
   std::thread progress;
   if (options.progress != nullptr) {
     progress = std::thread([&] {
@@ -301,7 +318,9 @@ Result<ReplayResult> RunReplay(std::shared_ptr<const Config> loaded, const Repla
         const std::string text = ProgressText(counters.answered + counters.failed, seconds,
                                               observer->Running(), options.limit);
         if (options.progress_tty) {
+          std::lock_guard lock(console.mu);
           *options.progress << "\r\033[K" << text << std::flush;
+          console.line_shown = true;
         } else {
           *options.progress << "shadowdiff replay: " << text << std::endl;
         }
@@ -309,7 +328,7 @@ Result<ReplayResult> RunReplay(std::shared_ptr<const Config> loaded, const Repla
     });
   }
 
-  Dispatcher dispatcher(*config, options, queue, responder.get(), bad, counters);
+  Dispatcher dispatcher(*config, options, queue, responder.get(), bad, counters, console);
   for (const std::string& input : options.inputs) {
     Status s = ReadCapture(input, options.format, dispatcher);
     if (!s.ok()) {

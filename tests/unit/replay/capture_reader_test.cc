@@ -221,6 +221,35 @@ TEST(HarReader, KeepsContentEncodingWhenTheBodyIsStillGzip) {
   EXPECT_EQ(static_cast<unsigned char>(v.entries[0].response->body[0]), 0x1f);
 }
 
+TEST(HarReader, RequestBodiesTheWriterLeftOutAreBadEntries) {
+  TempDir dir;
+  // Playwright's HAR of a fetch() POST of 6 binary bytes: the text is empty (octet-stream) or
+  // lossy (U+FFFD for the bytes that are not UTF-8). A size that differs otherwise (a writer
+  // counting UTF-16 units for "é") is trusted.
+  const std::string har = R"({"log":{"entries":[
+    {"request":{"method":"POST","url":"http://h/bin","bodySize":6,
+     "postData":{"mimeType":"application/octet-stream","text":"","params":[]}}},
+    {"request":{"method":"POST","url":"http://h/lossy","bodySize":6,
+     "postData":{"mimeType":"text/plain","text":"\u0000\u0001\ufffd\ufffd\ufffdA"}}},
+    {"request":{"method":"POST","url":"http://h/utf16","bodySize":1,
+     "postData":{"mimeType":"text/plain","text":"é"}}},
+    {"request":{"method":"POST","url":"http://h/exact","bodySize":2,"postData":{"text":"ok"}}},
+    {"request":{"method":"POST","url":"http://h/unknown","bodySize":-1,"postData":{"text":""}}}
+  ]}})";
+  const std::string path = dir.Write("b.har", har);
+  RecordingVisitor v;
+  ASSERT_TRUE(ReadCapture(path, CaptureFormat::kAuto, v).ok());
+  ASSERT_EQ(v.bad.size(), 2u);
+  EXPECT_EQ(v.bad[0].location, path + ": entry 1");
+  EXPECT_THAT(v.bad[0].message, HasSubstr("request.bodySize is 6 bytes, postData holds 0"));
+  EXPECT_EQ(v.bad[1].location, path + ": entry 2");
+  EXPECT_THAT(v.bad[1].message, HasSubstr("U+FFFD"));
+  ASSERT_EQ(v.entries.size(), 3u);
+  EXPECT_EQ(v.entries[0].request.target, "/utf16");
+  EXPECT_EQ(v.entries[1].request.body, "ok");
+  EXPECT_EQ(v.entries[2].request.body, "");
+}
+
 TEST(HarReader, ReadsGzipAndSniffsTheFormat) {
   TempDir dir;
   RecordingVisitor v;
