@@ -9,6 +9,17 @@ if(SHADOWDIFF_CCACHE)
       ${SHADOWDIFF_CCACHE})
 endif()
 
+# lld links a test binary in about a third of GNU ld's CPU time (1.1 s vs 3.1 s measured for
+# one integration test); there are ~90 test binaries per build. tools/setup-deps installs it.
+find_program(SHADOWDIFF_LLD ld.lld)
+if(SHADOWDIFF_LLD)
+  include(CheckLinkerFlag)
+  check_linker_flag(CXX -fuse-ld=lld SHADOWDIFF_LINKER_LLD)
+  if(SHADOWDIFF_LINKER_LLD)
+    add_link_options(-fuse-ld=lld)
+  endif()
+endif()
+
 add_compile_options(-Wall -Wextra)
 if(SHADOWDIFF_WERROR)
   add_compile_options(-Werror)
