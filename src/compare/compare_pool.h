@@ -7,6 +7,15 @@
 // Each worker owns one CompareScratch for its whole life and passes it to every job it runs,
 // so steady-state comparisons reuse their buffers.
 //
+// Wake-ups are batched: a worker that ran a job and finds the queue empty does not go to
+// sleep at once but, unless another worker already does so, looks again after kPollInterval.
+// While any worker is awake (running a job or polling), TrySubmit wakes no one (a futex wake on
+// the submitting I/O thread and a futex wait on the worker per job, otherwise) unless
+// kWakeBacklog jobs are waiting. Only when a poll finds nothing does the worker sleep until a
+// TrySubmit wakes it. So under load a job waits at most about kPollInterval (or the job ahead
+// of it) before a worker takes it, a busy pool costs one timed wait per kPollInterval, and an
+// idle pool costs nothing.
+//
 // Thread-safety: TrySubmit, queue_depth, completed and dropped may be called from any thread
 // at any time. Stop is called once, by the owner, not from a job. A job must not throw (an
 // escaping exception is caught, logged and counted as failed, never propagated).
@@ -62,13 +71,22 @@ class ComparePool {
   uint64_t rejected() const { return rejected_.load(std::memory_order_relaxed); }
   uint64_t failed() const { return failed_.load(std::memory_order_relaxed); }
 
+  // How long an idle worker that just ran a job waits before looking at the queue again.
+  static constexpr std::chrono::microseconds kPollInterval{2000};
+  // With this many jobs waiting, TrySubmit wakes a sleeping worker even while another polls.
+  static constexpr size_t kWakeBacklog = 32;
+
  private:
   void WorkerLoop();
 
   const size_t capacity_;
+  const size_t worker_count_;
   std::mutex mu_;
-  std::condition_variable work_ready_;
+  std::condition_variable work_ready_;              // sleeping workers wait here
+  std::condition_variable poll_wait_;               // polling workers wait here (Stop wakes)
   std::deque<Job> queue_;                           // guarded by mu_
+  size_t polling_ = 0;                              // guarded by mu_: workers polling
+  size_t sleeping_ = 0;                             // guarded by mu_: workers sleeping
   bool stopping_ = false;                           // guarded by mu_
   std::chrono::steady_clock::time_point deadline_;  // guarded by mu_; valid once stopping_
   bool joined_ = false;                             // touched by Stop only

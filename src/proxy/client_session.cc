@@ -17,6 +17,7 @@
 #include <boost/beast/http/status.hpp>
 
 #include "src/io/log.h"
+#include "src/proxy/socket_deadline.h"
 
 namespace shadowdiff {
 
@@ -59,7 +60,10 @@ std::string_view AsView(asio::const_buffer buffer) {
 class ClientSession {
  public:
   ClientSession(asio::ip::tcp::socket socket, SessionContext& context)
-      : stream_(std::move(socket)), context_(context), options_(context.options) {
+      : stream_(std::move(socket)),
+        deadline_(stream_.socket()),
+        context_(context),
+        options_(context.options) {
     client_ip_ = PeerIp(stream_.socket());
     context_.registry.Add(this);
   }
@@ -93,7 +97,10 @@ class ClientSession {
   asio::awaitable<void> Refuse(const Refusal& refusal);
   asio::awaitable<void> LingeringClose();
 
+  // The handler's interface takes a tcp_stream; the session itself does its I/O on the socket
+  // under deadline_ (no per-operation timers).
   beast::tcp_stream stream_;
+  SocketDeadline deadline_;  // closes the socket when a read or write takes too long
   beast::flat_buffer buffer_;
   SessionContext& context_;
   const EdgeOptions& options_;
@@ -102,7 +109,7 @@ class ClientSession {
 };
 
 asio::awaitable<bool> ClientSession::ReadSome() {
-  auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(kReadChunk), kNoThrow);
+  auto [ec, n] = co_await stream_.socket().async_read_some(buffer_.prepare(kReadChunk), kNoThrow);
   buffer_.commit(n);
   co_return !ec;
 }
@@ -112,14 +119,14 @@ asio::awaitable<ClientSession::ReadResult> ClientSession::ReadHead(RawHeadScanne
   if (buffer_.size() == 0 && !first_request) {
     // Keep-alive: wait for the next request under the idle deadline; a drain wakes us.
     if (context_.registry.draining()) co_return ReadResult::kClosed;
-    stream_.expires_after(options_.idle_timeout);
+    deadline_.ExpiresAfter(options_.idle_timeout);
     idle_ = true;
     bool ok = co_await ReadSome();  // bytes that arrived are served, even when draining
     idle_ = false;
     if (!ok) co_return ReadResult::kClosed;
   }
   // One deadline for the whole head, however slowly it trickles in.
-  stream_.expires_after(options_.header_timeout);
+  deadline_.ExpiresAfter(options_.header_timeout);
   for (;;) {
     switch (scanner.Feed(AsView(buffer_.cdata()))) {
       case RawHeadScanner::State::kComplete:
@@ -143,8 +150,8 @@ asio::awaitable<void> ClientSession::Refuse(const Refusal& refusal) {
                                 {"reason", refusal.reason},
                                 {"client", client_ip_}});
   std::string response = EdgeErrorResponse(refusal);
-  stream_.expires_after(options_.error_write_timeout);
-  auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(response), kNoThrow);
+  deadline_.ExpiresAfter(options_.error_write_timeout);
+  auto [ec, n] = co_await asio::async_write(stream_.socket(), asio::buffer(response), kNoThrow);
   (void)n;
   if (ec) {
     Close();
@@ -158,11 +165,11 @@ asio::awaitable<void> ClientSession::LingeringClose() {
   // unread input makes the kernel send RST, which can destroy the answer in flight.
   boost::system::error_code ignored;
   stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-  stream_.expires_after(options_.linger_timeout);
+  deadline_.ExpiresAfter(options_.linger_timeout);
   size_t discarded = 0;
   std::array<char, 4096> sink;
   while (discarded < kLingerMaxBytes) {
-    auto [ec, n] = co_await stream_.async_read_some(asio::buffer(sink), kNoThrow);
+    auto [ec, n] = co_await stream_.socket().async_read_some(asio::buffer(sink), kNoThrow);
     if (ec) break;
     discarded += n;
   }
@@ -193,13 +200,14 @@ asio::awaitable<void> ClientSession::Run() {
 
     if (!parser.is_done()) {
       if (verdict.expect_continue && buffer_.size() == 0) {
-        stream_.expires_after(options_.error_write_timeout);
-        auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(kContinue), kNoThrow);
+        deadline_.ExpiresAfter(options_.error_write_timeout);
+        auto [ec, n] =
+            co_await asio::async_write(stream_.socket(), asio::buffer(kContinue), kNoThrow);
         (void)n;
         if (ec) break;
       }
-      stream_.expires_after(options_.body_timeout);
-      auto [ec, n] = co_await http::async_read(stream_, buffer_, parser, kNoThrow);
+      deadline_.ExpiresAfter(options_.body_timeout);
+      auto [ec, n] = co_await http::async_read(stream_.socket(), buffer_, parser, kNoThrow);
       (void)n;
       if (ec == http::error::body_limit) {
         co_await Refuse(Refusal{413, "request body too large"});
@@ -213,10 +221,11 @@ asio::awaitable<void> ClientSession::Run() {
     }
     request.body = std::move(parser.get().body());
 
-    stream_.expires_never();
+    deadline_.Clear();  // the handler bounds its own writes
     context_.registry.in_flight_.fetch_add(1, std::memory_order_relaxed);
     HandlerResult result = co_await context_.handler->Handle(request, stream_);
     context_.registry.in_flight_.fetch_sub(1, std::memory_order_relaxed);
+    stream_.expires_never();  // drop any expiry the handler set on the stream
     if (!result.keep_alive || !request.keep_alive || context_.registry.draining()) {
       co_await LingeringClose();
       co_return;

@@ -21,7 +21,6 @@ constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 }  // namespace
 
 bool UpstreamConnection::LooksAlive() {
-  auto& socket = stream.socket();
   if (!socket.is_open() || buffer.size() != 0) return false;
   error_code ec;
   if (!user_non_blocking) {  // one ioctl per connection, not one per reuse
@@ -38,8 +37,8 @@ bool UpstreamConnection::LooksAlive() {
 
 void UpstreamConnection::Close() {
   error_code ignored;
-  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  stream.socket().close(ignored);
+  socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket.close(ignored);
 }
 
 void UpstreamResponseParser::on_request_impl(http::verb, string_view, string_view, int,
@@ -83,10 +82,10 @@ asio::awaitable<error_code> ResponseReader::ReadHead() {
   NewParser();
   for (;;) {
     auto [ec, bytes] =
-        co_await http::async_read_header(connection_.stream, connection_.buffer, *parser_, kAwait);
+        co_await http::async_read_header(connection_.socket, connection_.buffer, *parser_, kAwait);
     (void)bytes;
     if (parser_->got_some() || connection_.buffer.size() != 0) got_some_ = true;
-    if (ec) co_return ec;
+    if (ec) co_return connection_.deadline.Check(ec);
     int status = parser_->status();
     if (status == 101) co_return http::error::bad_status;  // we never ask to upgrade
     if (status >= 100 && status < 200) {
@@ -107,9 +106,10 @@ std::optional<uint64_t> ResponseReader::content_length() const {
 asio::awaitable<std::pair<error_code, size_t>> ResponseReader::ReadBody(std::span<char> out) {
   parser_->SetOutput(out);
   auto [ec, bytes] =
-      co_await http::async_read_some(connection_.stream, connection_.buffer, *parser_, kAwait);
+      co_await http::async_read_some(connection_.socket, connection_.buffer, *parser_, kAwait);
   (void)bytes;
   if (ec == http::error::need_buffer) ec = {};
+  ec = connection_.deadline.Check(ec);
   size_t stored = parser_->stored();
   parser_->SetOutput({});
   co_return std::pair{ec, stored};
@@ -117,7 +117,7 @@ asio::awaitable<std::pair<error_code, size_t>> ResponseReader::ReadBody(std::spa
 
 bool ResponseReader::reusable() const {
   return parser_ && parser_->is_done() && parser_->keep_alive() && connection_.buffer.size() == 0 &&
-         connection_.stream.socket().is_open();
+         connection_.socket.is_open();
 }
 
 UpstreamStatus ClassifyError(const error_code& error) {

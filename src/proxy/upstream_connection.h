@@ -5,7 +5,8 @@
 //
 // Not thread-safe: a connection belongs to one UpstreamPool (one io_context) and, while
 // leased, to one exchange. A ResponseReader refers to its connection, which must outlive it.
-// Deadlines are the caller's: set them on `stream` (expires_at) before each call.
+// Deadlines are the caller's: set `deadline` before each call; a read that fails after the
+// deadline passed reports beast::error::timeout.
 #ifndef SHADOWDIFF_PROXY_UPSTREAM_CONNECTION_H_
 #define SHADOWDIFF_PROXY_UPSTREAM_CONNECTION_H_
 
@@ -18,18 +19,27 @@
 #include <utility>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 
+#include "src/proxy/socket_deadline.h"
 #include "src/proxy/upstream_types.h"
 
 namespace shadowdiff {
 
 struct UpstreamConnection {
-  explicit UpstreamConnection(boost::asio::any_io_executor executor) : stream(executor) {}
+  // Reads go into `buffer` in pieces of up to this many bytes (Beast reads what the buffer's
+  // capacity allows, at least 512): one read for most responses of an API.
+  static constexpr size_t kReadBufferBytes = 16 << 10;
 
-  boost::beast::tcp_stream stream;
+  explicit UpstreamConnection(boost::asio::any_io_executor executor)
+      : socket(std::move(executor)), deadline(socket) {
+    buffer.reserve(kReadBufferBytes);
+  }
+
+  boost::asio::ip::tcp::socket socket;
+  SocketDeadline deadline;           // closes `socket` when it passes
   boost::beast::flat_buffer buffer;  // bytes read but not yet parsed
   std::chrono::steady_clock::time_point idle_since{};
   uint64_t requests = 0;           // responses completed on this connection

@@ -5,11 +5,14 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <utility>
-#include <vector>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/connect.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -18,6 +21,7 @@
 #include <boost/beast/core/error.hpp>
 
 #include "src/proxy/http_guard.h"
+#include "src/proxy/socket_deadline.h"
 #include "src/proxy/upstream_connection.h"
 #include "src/proxy/upstream_wire.h"
 
@@ -74,6 +78,23 @@ void Capture(UpstreamResult& result, std::string_view piece, uint64_t cap) {
   }
   body.append(piece.data(), take);
 }
+
+// A buffer for body pieces, left uninitialised: the parser writes what is read. Sized to the
+// body when its length is known and small (zeroing 64 KiB per response cost more than the rest
+// of an Exchange).
+class PieceBuffer {
+ public:
+  explicit PieceBuffer(std::optional<uint64_t> content_length)
+      : size_(content_length ? static_cast<size_t>(std::min<uint64_t>(*content_length, kPieceBytes))
+                             : kPieceBytes),
+        data_(std::make_unique_for_overwrite<char[]>(size_)) {}
+  std::span<char> span() { return {data_.get(), size_}; }
+  const char* data() const { return data_.get(); }
+
+ private:
+  size_t size_;
+  std::unique_ptr<char[]> data_;
+};
 
 // Ends a client connection so that the client sees an error, never a clean end of body:
 // RST, not FIN (a FIN would end a close-delimited body as if it were complete).
@@ -146,10 +167,10 @@ void UpstreamPool::PruneIdle() {
 
 void UpstreamPool::Release(std::unique_ptr<UpstreamConnection> connection, bool reusable) {
   --active_;
-  if (reusable && idle_.size() < options_.max_idle && connection->stream.socket().is_open()) {
+  if (reusable && idle_.size() < options_.max_idle && connection->socket.is_open()) {
     ++connection->requests;
     connection->idle_since = Clock::now();
-    connection->stream.expires_never();
+    connection->deadline.Clear();
     idle_.push_back(std::move(connection));
   } else {
     connection->Close();
@@ -169,7 +190,7 @@ asio::awaitable<UpstreamPool::Lease> UpstreamPool::Acquire(Clock::time_point dea
       std::unique_ptr<UpstreamConnection> connection = std::move(idle_.back());
       idle_.pop_back();
       const bool recent = may_retry && connection->buffer.size() == 0 &&
-                          connection->stream.socket().is_open() &&
+                          connection->socket.is_open() &&
                           now - connection->idle_since < kSkipLivenessCheckWithin;
       if (recent || connection->LooksAlive()) {
         co_return Lease(this, std::move(connection), true);
@@ -186,13 +207,14 @@ asio::awaitable<UpstreamPool::Lease> UpstreamPool::Connect(Clock::time_point dea
   Lease lease(this, std::make_unique<UpstreamConnection>(executor_), false);
   Clock::time_point connect_deadline = std::min(deadline, Clock::now() + options_.connect_timeout);
   const HostPort& address = target_.address;
-  beast::tcp_stream& stream = lease->stream;
+  tcp::socket& socket = lease->socket;
+  SocketDeadline& socket_deadline = lease->deadline;
   error_code ec;
   asio::ip::address ip = asio::ip::make_address(address.host, ec);
   if (!ec) {
-    stream.expires_at(connect_deadline);
-    auto [connect_ec] = co_await stream.async_connect(tcp::endpoint(ip, address.port), kAwait);
-    ec = connect_ec;
+    socket_deadline.ExpiresAt(connect_deadline);
+    auto [connect_ec] = co_await socket.async_connect(tcp::endpoint(ip, address.port), kAwait);
+    ec = socket_deadline.Check(connect_ec);
   } else {
     // A name: resolve it (bounded by the connect deadline as far as the resolver can be
     // cancelled), then try its addresses in order.
@@ -210,10 +232,16 @@ asio::awaitable<UpstreamPool::Lease> UpstreamPool::Connect(Clock::time_point dea
              "resolve " + address.host + ": " + resolve_ec.message());
         co_return Lease{};
       }
-      stream.expires_at(connect_deadline);
-      auto [connect_ec, endpoint] = co_await stream.async_connect(endpoints, kAwait);
+      socket_deadline.ExpiresAt(connect_deadline);
+      // Once the deadline closed the socket, try no further address.
+      auto [connect_ec, endpoint] = co_await asio::async_connect(
+          socket, endpoints,
+          [&socket_deadline](const error_code&, const tcp::endpoint&) {
+            return !socket_deadline.expired();
+          },
+          kAwait);
       (void)endpoint;
-      ec = connect_ec;
+      ec = socket_deadline.Check(connect_ec);
     }
   }
   if (ec) {
@@ -228,8 +256,9 @@ asio::awaitable<UpstreamPool::Lease> UpstreamPool::Connect(Clock::time_point dea
     }
     co_return Lease{};
   }
+  socket_deadline.Clear();
   error_code ignored;
-  stream.socket().set_option(tcp::no_delay(true), ignored);
+  socket.set_option(tcp::no_delay(true), ignored);
   ++opened_;
   co_return lease;
 }
@@ -250,11 +279,12 @@ asio::awaitable<UpstreamPool::Started> UpstreamPool::Start(const UpstreamRequest
     result.reused_connection = lease.reused();
     // Only a pooled connection can be stale, and only once: the retry uses a new one.
     const bool stale_retry_allowed = lease.reused() && attempt == 0 && may_retry;
-    beast::tcp_stream& stream = lease->stream;
-    stream.expires_at(deadline);
+    // One deadline for writing the request and reading the whole response head.
+    lease->deadline.ExpiresAt(deadline);
     std::array<asio::const_buffer, 2> out{asio::buffer(*head), asio::buffer(request.body)};
-    auto [write_ec, written] = co_await asio::async_write(stream, out, kAwait);
+    auto [sent_ec, written] = co_await asio::async_write(lease->socket, out, kAwait);
     (void)written;
+    const error_code write_ec = lease->deadline.Check(sent_ec);
     if (write_ec) {
       if (stale_retry_allowed && write_ec != beast::error::timeout) {
         result.retried = true;
@@ -290,17 +320,18 @@ asio::awaitable<UpstreamResult> UpstreamPool::Exchange(const UpstreamRequest& re
   result.response.status = reader.status();
   result.response.headers = EndToEndHeaders(reader);
   if (reader.has_body()) {
-    if (std::optional<uint64_t> length = reader.content_length()) {
+    const std::optional<uint64_t> length = reader.content_length();
+    if (length) {
       result.response.body.reserve(static_cast<size_t>(std::min(*length, options_.capture_cap)));
     }
-    std::vector<char> piece(kPieceBytes);
+    PieceBuffer piece(length);
     while (!reader.done()) {
       if (result.body_bytes >= options_.drain_limit) {
         // Not worth reading on to keep the connection: close it (the lease does).
         result.response.duration_ms = MillisSince(start);
         co_return result;
       }
-      auto [ec, stored] = co_await reader.ReadBody(piece);
+      auto [ec, stored] = co_await reader.ReadBody(piece.span());
       if (ec) {
         FailWith(result, "read response body", ec);
         result.response.duration_ms = MillisSince(start);
@@ -328,7 +359,9 @@ asio::awaitable<RelayResult> UpstreamPool::Relay(const UpstreamRequest& request,
     co_return out;
   }
   ResponseReader& reader = *started.reader;
-  beast::tcp_stream& upstream = started.lease->stream;
+  SocketDeadline& upstream_deadline = started.lease->deadline;
+  // Bounds each client write of this relay (body_idle_timeout); the caller's edge sets its own.
+  SocketDeadline client_deadline(client.socket());
   result.response.status = reader.status();
   result.response.headers = EndToEndHeaders(reader);
   const bool has_body = reader.has_body();
@@ -364,23 +397,20 @@ asio::awaitable<RelayResult> UpstreamPool::Relay(const UpstreamRequest& request,
     if (count == 0) co_return error_code{};
     head_pending = false;
     out.head_sent = true;
-    client.expires_after(options_.body_idle_timeout);
+    client_deadline.ExpiresAfter(options_.body_idle_timeout);
     auto [ec, written] = co_await asio::async_write(
-        client, std::span<const asio::const_buffer>(buffers.data(), count), kAwait);
+        client.socket(), std::span<const asio::const_buffer>(buffers.data(), count), kAwait);
     (void)written;
-    co_return ec;
+    const error_code checked = client_deadline.Check(ec);
+    client_deadline.Clear();  // not while waiting for the next upstream piece
+    co_return checked;
   };
 
-  std::vector<char> piece;
   if (content_length) {
     result.response.body.reserve(
         static_cast<size_t>(std::min(*content_length, options_.capture_cap)));
   }
-  if (has_body) {
-    piece.resize(content_length
-                     ? static_cast<size_t>(std::min<uint64_t>(*content_length, kPieceBytes))
-                     : kPieceBytes);
-  }
+  PieceBuffer piece(has_body ? content_length : std::optional<uint64_t>(0));
   // With body bytes already buffered behind the head, or a small body of known length (which
   // the client cannot use without its body anyway, and which follows the head at once), the
   // first piece goes out with the head: one write. Otherwise the head goes out alone, before
@@ -396,8 +426,8 @@ asio::awaitable<RelayResult> UpstreamPool::Relay(const UpstreamRequest& request,
     }
   }
   while (!reader.done()) {
-    upstream.expires_after(options_.body_idle_timeout);
-    auto [ec, stored] = co_await reader.ReadBody(piece);
+    upstream_deadline.ExpiresAfter(options_.body_idle_timeout);
+    auto [ec, stored] = co_await reader.ReadBody(piece.span());
     if (ec) {
       FailWith(result, "read response body", ec);
       ResetClient(client);  // the client must not take a cut body for a whole one

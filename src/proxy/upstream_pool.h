@@ -71,7 +71,8 @@ class UpstreamPool {
   // Failure before the head is written: nothing is written to `client` (head_sent false) and
   // the caller answers 502/504. Failure after it (upstream or client): the client connection
   // is reset so the client can never mistake a cut body for a whole one (client_reusable
-  // false). Relay sets `client`'s expiry for its writes; the caller resets it afterwards.
+  // false). Relay bounds each of its client writes itself (a SocketDeadline on client.socket():
+  // the client is closed when one takes longer) and leaves `client`'s own expiry alone.
   // `request` and `client` must stay valid until the coroutine completes.
   boost::asio::awaitable<RelayResult> Relay(const UpstreamRequest& request,
                                             RelayClient client_framing,
