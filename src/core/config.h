@@ -89,16 +89,20 @@ struct Limits {
   uint32_t max_header_bytes = 64 << 10;  // request or response head
   uint32_t max_inflight_shadow = 1024;   // shadow calls in flight; beyond: dropped, counted
   uint32_t compare_queue = 1024;         // comparisons waiting; beyond: dropped, counted
-  uint32_t compare_workers = 2;          // threads of the comparison pool
-  uint32_t connect_timeout_ms = 1000;    // to an upstream
-  uint32_t idle_timeout_ms = 60000;      // idle keep-alive connection (client or upstream)
-  uint32_t header_timeout_ms = 10000;    // to receive a client's request head
-  uint32_t drain_timeout_ms = 30000;     // graceful shutdown: wait this long for requests
-  uint32_t pause_max_requests = 1024;    // requests held by POST /api/pause
-  uint32_t pause_timeout_ms = 30000;     // a held request is released after this long
-  uint32_t field_label_cap = 200;        // distinct `field` label values per endpoint
-  uint32_t json_max_depth = 128;         // copied into every CompareRules::max_depth
-  uint32_t max_diffs = 1000;             // copied into every CompareRules::max_diffs
+  // Bytes of bodies (request, responses) held by waiting and running comparisons; a
+  // comparison that does not fit is dropped and counted like a full queue (one always fits
+  // when nothing else is held). Bounds memory when bodies are large and comparing is slow.
+  uint64_t compare_queue_bytes = uint64_t{256} << 20;
+  uint32_t compare_workers = 2;        // threads of the comparison pool
+  uint32_t connect_timeout_ms = 1000;  // to an upstream
+  uint32_t idle_timeout_ms = 60000;    // idle keep-alive connection (client or upstream)
+  uint32_t header_timeout_ms = 10000;  // to receive a client's request head
+  uint32_t drain_timeout_ms = 30000;   // graceful shutdown: wait this long for requests
+  uint32_t pause_max_requests = 1024;  // requests held by POST /api/pause
+  uint32_t pause_timeout_ms = 30000;   // a held request is released after this long
+  uint32_t field_label_cap = 200;      // distinct `field` label values per endpoint
+  uint32_t json_max_depth = 128;       // copied into every CompareRules::max_depth
+  uint32_t max_diffs = 1000;           // copied into every CompareRules::max_diffs
 };
 
 struct Config {

@@ -79,6 +79,7 @@ const std::vector<LimitField>& LimitFields() {
       {"max_header_bytes", 1024, 16 << 20, nullptr, &Limits::max_header_bytes},
       {"max_inflight_shadow", 1, 1'000'000, nullptr, &Limits::max_inflight_shadow},
       {"compare_queue", 1, 1'000'000, nullptr, &Limits::compare_queue},
+      {"compare_queue_bytes", 1 << 20, 64 * kGiB, &Limits::compare_queue_bytes, nullptr},
       {"compare_workers", 1, 256, nullptr, &Limits::compare_workers},
       {"connect_timeout_ms", 1, kMaxTimeoutMs, nullptr, &Limits::connect_timeout_ms},
       {"idle_timeout_ms", 1, kMaxTimeoutMs, nullptr, &Limits::idle_timeout_ms},

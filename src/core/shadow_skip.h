@@ -17,7 +17,7 @@ enum class ShadowSkip {
   kInflightFull,     // limits.max_inflight_shadow reached
   kCircuitOpen,      // the shadow target's circuit breaker is open
   kRequestTooLarge,  // the request body exceeds limits.max_request_body_bytes
-  kQueueFull,        // the comparison queue (limits.compare_queue) was full
+  kQueueFull,        // the comparison queue was full (limits.compare_queue, _bytes)
   kShuttingDown,     // the proxy is draining
   kNoTarget,         // the shadow side has no target in the config
 };

@@ -365,11 +365,45 @@ void ProxyServer::Capture(const UpstreamRequest& request, const UpstreamResult& 
   (void)capture_->Offer(std::move(record));
 }
 
+namespace {
+
+uint64_t BodyBytes(const ShadowedExchange& x) {
+  uint64_t n =
+      x.request.body.size() + x.primary.response.body.size() + x.shadow.response.body.size();
+  if (x.secondary) n += x.secondary->response.body.size();
+  return n;
+}
+
+// Bytes a submitted comparison holds against limits.compare_queue_bytes, given back when the
+// job is destroyed (run or abandoned at stop).
+class CompareBytesHold {
+ public:
+  CompareBytesHold(std::shared_ptr<std::atomic<uint64_t>> held, uint64_t bytes)
+      : held_(std::move(held)), bytes_(bytes) {}
+  ~CompareBytesHold() { held_->fetch_sub(bytes_, std::memory_order_relaxed); }
+  CompareBytesHold(const CompareBytesHold&) = delete;
+  CompareBytesHold& operator=(const CompareBytesHold&) = delete;
+
+ private:
+  std::shared_ptr<std::atomic<uint64_t>> held_;
+  uint64_t bytes_;
+};
+
+}  // namespace
+
 void ProxyServer::SubmitComparison(ShadowedExchange exchange) {
   auto shared = std::make_shared<ShadowedExchange>(std::move(exchange));
   const ReportSinks sinks{noise_.get(), sinks_.get(), stats_.get(), observer_.get()};
-  const bool queued = compare_->TrySubmit(
-      [shared, sinks](CompareScratch& scratch) { ReportExchange(*shared, scratch, sinks); });
+  const uint64_t bytes = BodyBytes(*shared);
+  const uint64_t before = compare_bytes_->fetch_add(bytes, std::memory_order_relaxed);
+  auto hold = std::make_shared<CompareBytesHold>(compare_bytes_, bytes);
+  bool queued = false;
+  if (before == 0 || before + bytes <= shared->live->config->limits.compare_queue_bytes) {
+    queued = compare_->TrySubmit([shared, sinks, hold](CompareScratch& scratch) {
+      ReportExchange(*shared, scratch, sinks);
+    });
+  }
+  hold.reset();  // the job holds the bytes now, or nobody does
   metrics_->compare_queue_depth().Set(static_cast<double>(compare_->queue_depth()));
   if (!queued) {
     metrics_->CountDropped(ShadowSkip::kQueueFull);

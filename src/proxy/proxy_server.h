@@ -120,6 +120,10 @@ class ProxyServer final : public ProxyRuntime {
   std::unique_ptr<PostgresSink> postgres_;  // store.postgres set
   std::unique_ptr<MemoryRing> ring_;
   std::unique_ptr<FanoutSink> sinks_;
+  // Body bytes held by submitted comparisons (limits.compare_queue_bytes); shared with the
+  // jobs, which give their bytes back when destroyed.
+  std::shared_ptr<std::atomic<uint64_t>> compare_bytes_ =
+      std::make_shared<std::atomic<uint64_t>>(0);
   std::unique_ptr<ComparePool> compare_;
   std::unique_ptr<IoThreads> io_;
   std::unique_ptr<EdgeServer> edge_;

@@ -1,6 +1,8 @@
 // Every outcome kind of SPEC.md on /metrics, produced through the whole proxy:
 // shadowdiff_requests_total{endpoint,method,outcome} (and the field counters of a mismatch).
 // (rollback_unconfirmed: rollback_test.cc; the shadow fault matrix: faults_test.cc.)
+#include <condition_variable>
+#include <mutex>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -219,6 +221,64 @@ TEST_F(OutcomesTest, OffAndUnmatchedAreNotCountedAsDrops) {
   ASSERT_TRUE(WaitForOutcome("unmatched", "GET", "not_shadowed"));
   EXPECT_EQ(CounterSum("shadowdiff_shadow_dropped_total"), 0)
       << "off/unmatched requests counted as dropped shadow calls";
+}
+
+// Holds the comparison worker inside its first compared exchange until released, so that
+// exchange's bodies stay held by the comparison pool.
+class BlockingObserver final : public ExchangeObserver {
+ public:
+  void OnExchange(const ObservedExchange& x) override {
+    std::unique_lock lock(mu_);
+    ++seen_;
+    seen_changed_.notify_all();
+    if (x.outcome != Outcome::kMatch || blocked_once_) return;
+    blocked_once_ = true;
+    released_changed_.wait_for(lock, std::chrono::seconds(10), [&] { return released_; });
+  }
+  bool WaitForSeen(int n) {
+    std::unique_lock lock(mu_);
+    return seen_changed_.wait_for(lock, std::chrono::seconds(5), [&] { return seen_ >= n; });
+  }
+  void Release() {
+    std::lock_guard lock(mu_);
+    released_ = true;
+    released_changed_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable seen_changed_, released_changed_;
+  int seen_ = 0;
+  bool blocked_once_ = false;
+  bool released_ = false;
+};
+
+TEST_F(OutcomesTest, ComparisonsBeyondTheByteBudgetAreDropped) {
+  // 2 x 600 KB per exchange against a 1 MiB budget: the first fits (nothing else is held);
+  // while its comparison runs, the second does not and is dropped as queue_full.
+  const std::string big = "{\"blob\":\"" + std::string(600 << 10, 'x') + "\"}";
+  old_->SetReply(FakeReply::Json(200, big));
+  new_->SetReply(FakeReply::Json(200, big));
+  auto observer = std::make_shared<BlockingObserver>();
+  ProxyStartOptions options;
+  options.observer = observer;
+  ASSERT_TRUE(StartProxy(
+      std::string(kConfig) + "limits:\n  compare_workers: 1\n  compare_queue_bytes: 1048576\n",
+      options));
+  ASSERT_EQ(Get("/customers/c1").status, 200);
+  ASSERT_TRUE(observer->WaitForSeen(1));  // the worker is inside the first comparison
+  HttpResponse second = Get("/customers/c2");
+  EXPECT_EQ(second.status, 200);  // the client never notices
+  EXPECT_EQ(second.body, big);
+  EXPECT_TRUE(WaitForCounter("shadowdiff_shadow_dropped_total", {{"reason", "queue_full"}}, 1));
+  observer->Release();
+  EXPECT_TRUE(WaitForOutcome(kEndpoint, "GET", "match"));
+  // Once the first comparison is done its bytes are free again: the next one is compared.
+  ASSERT_EQ(Get("/customers/c3").status, 200);
+  EXPECT_TRUE(WaitForCounter("shadowdiff_requests_total",
+                             {{"endpoint", kEndpoint}, {"method", "GET"}, {"outcome", "match"}},
+                             2));
+  EXPECT_EQ(Counter("shadowdiff_shadow_dropped_total", {{"reason", "queue_full"}}), 1);
 }
 
 }  // namespace

@@ -55,6 +55,7 @@
 #include <gtest/gtest.h>
 
 #include "src/core/config_loader.h"
+#include "src/proxy/exchange_observer.h"
 #include "src/proxy/proxy_server.h"
 #include "src/store/memory_ring.h"
 #include "tests/integration/fake_upstream.h"
@@ -277,6 +278,7 @@ inline std::string RequestBytes(
 struct ProxyStartOptions {
   bool secondary = false;  // start a FakeUpstream for targets.secondary
   size_t io_threads = 2;
+  std::shared_ptr<ExchangeObserver> observer = nullptr;  // ProxyServerOptions::observer
 };
 
 class ProxyFixture : public ::testing::Test {
@@ -314,6 +316,7 @@ class ProxyFixture : public ::testing::Test {
     server_options.io_threads = options.io_threads;
     server_options.listen = HostPort{"127.0.0.1", 0};
     server_options.admin_listen = HostPort{"127.0.0.1", 0};
+    server_options.observer = options.observer;
     auto server = ProxyServer::Start(*config, server_options);
     if (!server.ok()) {
       return ::testing::AssertionFailure() << "start: " << server.error().message;
