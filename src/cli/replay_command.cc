@@ -1,7 +1,7 @@
-// shadowdiff replay -c FILE INPUT...: replays captured traffic (shadowdiff JSONL, HAR 1.2;
-// plain or gzip) through the proxy's own fan-out and comparison, prints a summary table and
-// exits 0 when the mismatch rate is at or below --fail-above, 1 above it, 2 on usage or input
-// errors. docs/REPLAY.md is the user's guide.
+// shadowdiff replay -c FILE INPUT...: replays captured traffic (shadowdiff JSONL, HAR 1.2,
+// GoReplay; plain or gzip) through the proxy's own fan-out and comparison, prints a summary
+// table and exits 0 when the mismatch rate is at or below --fail-above, 1 above it, 2 on usage
+// or input errors. docs/REPLAY.md is the user's guide.
 #include <unistd.h>
 
 #include <cerrno>
@@ -33,7 +33,8 @@ const std::vector<FlagSpec>& ReplayFlags() {
       {"filter", 0, true, "'[METHOD ]GLOB'",
        "only requests whose endpoint template or path matches, e.g. 'POST /merchants/*'"},
       {"shard", 0, true, "i/n", "only entries whose index mod n is i (run n shards, merge)"},
-      {"format", 0, true, "auto|jsonl|har", "input format (default: by name, then content)"},
+      {"format", 0, true, "auto|jsonl|har|goreplay",
+       "input format (default: by name, then content)"},
       {"report", 0, true, "FILE.json", "write the machine-readable report"},
       {"html", 0, true, "FILE", "write a self-contained HTML report"},
       {"fail-above", 0, true, "RATE",
@@ -49,15 +50,16 @@ const std::vector<FlagSpec>& ReplayFlags() {
 
 void PrintHelp(std::ostream& out) {
   out << "usage: shadowdiff replay -c FILE [options] INPUT...\n\n"
-         "Sends every request of the INPUT captures (shadowdiff JSONL or HAR 1.2, plain or\n"
-         "gzip) through the proxy's own fan-out and comparison, started in-process: old and new\n"
-         "are the config's targets (rollback endpoints use the rollback protocol), or with\n"
-         "--against-recorded the recorded response stands in for old. Prints a summary table.\n"
+         "Sends every request of the INPUT captures (shadowdiff JSONL, HAR 1.2 or GoReplay\n"
+         "files, plain or gzip) through the proxy's own fan-out and comparison, started\n"
+         "in-process: old and new are the config's targets (rollback endpoints use the\n"
+         "rollback protocol), or with --against-recorded the recorded response stands in\n"
+         "for old. Prints a summary table.\n"
          "The mismatch rate is (mismatch + shadow_error + shadow_timeout +\n"
          "rollback_unconfirmed) / shadowed requests; noise is not counted as failing.\n"
          "Exit status: 0 rate <= --fail-above, 1 above it (or nothing compared), 2 usage or\n"
-         "input error (bad entries are reported as FILE:LINE or FILE: entry N and skipped\n"
-         "unless --strict).\n\noptions:\n"
+         "input error (bad entries are reported as FILE:LINE, FILE: entry N or FILE: payload\n"
+         "N and skipped unless --strict).\n\noptions:\n"
       << FlagHelp(ReplayFlags());
 }
 
@@ -149,7 +151,8 @@ int RunReplay(const std::vector<std::string>& args, std::ostream& out, std::ostr
   }
   if (auto format = parsed->Value("format");
       format && !ParseCaptureFormat(*format, &options.format)) {
-    err << "shadowdiff replay: --format takes auto, jsonl or har, not `" << *format << "`\n";
+    err << "shadowdiff replay: --format takes auto, jsonl, har or goreplay, not `" << *format
+        << "`\n";
     return kExitError;
   }
   double fail_above = 0;

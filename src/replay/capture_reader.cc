@@ -1,5 +1,6 @@
 #include "src/replay/capture_reader.h"
 
+#include "src/replay/goreplay_reader.h"
 #include "src/replay/har_reader.h"
 #include "src/replay/input_stream.h"
 #include "src/replay/jsonl_capture_reader.h"
@@ -14,29 +15,20 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 CaptureFormat FromName(std::string_view path) {
   if (EndsWith(path, ".gz")) path.remove_suffix(3);
   if (EndsWith(path, ".har")) return CaptureFormat::kHar;
+  if (EndsWith(path, ".gor")) return CaptureFormat::kGoReplay;
   if (EndsWith(path, ".jsonl") || EndsWith(path, ".ndjson")) return CaptureFormat::kJsonl;
   return CaptureFormat::kAuto;
 }
 
-// Sniffs the content: HAR when the first key of the document is "log".
+// Bytes SniffCaptureFormat looks at.
+constexpr size_t kSniffBytes = 4096;
+
 Result<CaptureFormat> FromContent(const std::string& path) {
   auto stream = InputStream::Open(path);
   if (!stream.ok()) return stream.error();
-  InputStream& in = **stream;
-  auto skip_space = [&] {
-    while (in.Peek() == ' ' || in.Peek() == '\n' || in.Peek() == '\r' || in.Peek() == '\t') {
-      in.Take();
-    }
-  };
-  skip_space();
-  if (in.Peek() != '{') return CaptureFormat::kJsonl;
-  in.Take();
-  skip_space();
-  if (in.Peek() != '"') return CaptureFormat::kJsonl;
-  in.Take();
-  std::string key;
-  while (in.Peek() != '"' && in.Peek() != '\0' && key.size() < 16) key.push_back(in.Take());
-  return key == "log" ? CaptureFormat::kHar : CaptureFormat::kJsonl;
+  std::string head(kSniffBytes, '\0');
+  head.resize((*stream)->Read(head.data(), head.size()));
+  return SniffCaptureFormat(head);
 }
 
 }  // namespace
@@ -48,9 +40,21 @@ bool ParseCaptureFormat(std::string_view name, CaptureFormat* format) {
     *format = CaptureFormat::kJsonl;
   else if (name == "har")
     *format = CaptureFormat::kHar;
+  else if (name == "goreplay")
+    *format = CaptureFormat::kGoReplay;
   else
     return false;
   return true;
+}
+
+CaptureFormat SniffCaptureFormat(std::string_view head) {
+  const std::string_view first_line = head.substr(0, head.find('\n'));
+  if (IsGoReplayHeaderLine(first_line)) return CaptureFormat::kGoReplay;
+  size_t pos = head.find_first_not_of(" \t\r\n");
+  if (pos == head.npos || head[pos] != '{') return CaptureFormat::kJsonl;
+  pos = head.find_first_not_of(" \t\r\n", pos + 1);
+  if (pos == head.npos || head[pos] != '"') return CaptureFormat::kJsonl;
+  return head.substr(pos + 1, 4) == "log\"" ? CaptureFormat::kHar : CaptureFormat::kJsonl;
 }
 
 Status ReadCapture(const std::string& path, CaptureFormat format, EntryVisitor& visitor) {
@@ -63,6 +67,7 @@ Status ReadCapture(const std::string& path, CaptureFormat format, EntryVisitor& 
   auto stream = InputStream::Open(path);
   if (!stream.ok()) return stream.error();
   if (format == CaptureFormat::kHar) return ReadHar(**stream, path, visitor);
+  if (format == CaptureFormat::kGoReplay) return ReadGoReplay(**stream, path, visitor);
   return ReadJsonlCapture(**stream, path, visitor);
 }
 

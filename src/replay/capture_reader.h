@@ -1,9 +1,10 @@
-// ReadCapture: one replay input file, whatever its format — a shadowdiff JSONL capture or a
-// HAR 1.2 file, each plain or gzip — streamed entry by entry into an EntryVisitor.
+// ReadCapture: one replay input file, whatever its format — a shadowdiff JSONL capture, a
+// HAR 1.2 file or a GoReplay file, each plain or gzip — streamed entry by entry into an
+// EntryVisitor.
 //
-// The format comes from the name (".har", ".har.gz" -> HAR; ".jsonl", ".ndjson" and their
-// ".gz" -> JSONL) or, failing that, from the content: a document whose first key is "log" is
-// HAR, anything else is read as JSON Lines. Memory stays constant in the file's size.
+// The format comes from the name (".har", ".har.gz" -> HAR; ".gor", ".gor.gz" -> GoReplay;
+// ".jsonl", ".ndjson" and their ".gz" -> JSONL) or, failing that, from the content
+// (SniffCaptureFormat). Memory stays bounded whatever the file's size.
 #ifndef SHADOWDIFF_REPLAY_CAPTURE_READER_H_
 #define SHADOWDIFF_REPLAY_CAPTURE_READER_H_
 
@@ -15,10 +16,15 @@
 
 namespace shadowdiff {
 
-enum class CaptureFormat { kAuto, kJsonl, kHar };
+enum class CaptureFormat { kAuto, kJsonl, kHar, kGoReplay };
 
-// "auto", "jsonl", "har"; nullopt-like kAuto for anything else is not allowed: false.
+// "auto", "jsonl", "har", "goreplay" into *format; false for anything else.
 bool ParseCaptureFormat(std::string_view name, CaptureFormat* format);
+
+// The format of a file that starts with `head` (its first few KiB, uncompressed): GoReplay
+// when the first line is a GoReplay payload header ("1 8e3f... 1700000000123456789"), HAR
+// when the document's first key is "log", else JSONL. Never kAuto.
+CaptureFormat SniffCaptureFormat(std::string_view head);
 
 // Reads `path` into `visitor` (locations name the file by `path`). Error when the file cannot
 // be opened or read (nothing or only part of it was delivered); bad entries go to the visitor.

@@ -141,4 +141,35 @@ void CleanRequestHeaders(HeaderList* headers, std::string_view authority) {
 
 void CleanResponseHeaders(HeaderList* headers) { RemoveListed(headers, HopByHop(*headers)); }
 
+namespace {
+
+bool IsTokenChar(unsigned char c) {
+  return std::isalnum(c) ||
+         std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+}
+
+bool IsToken(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return IsTokenChar(static_cast<unsigned char>(c));
+  });
+}
+
+}  // namespace
+
+std::string RequestProblem(const Request& request) {
+  if (!IsToken(request.method)) return "the method is not an HTTP method name";
+  const std::string& t = request.target;
+  if (t.empty() || (t[0] != '/' && t != "*")) return "the target does not start with '/'";
+  for (unsigned char c : t) {
+    if (c <= 0x20 || c == 0x7f) return "the target holds a space or a control character";
+  }
+  for (const auto& [name, value] : request.headers) {
+    if (!IsToken(name)) return "a header name is not an HTTP token";
+    if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+      return "the value of header `" + name + "` holds CR, LF or NUL";
+    }
+  }
+  return "";
+}
+
 }  // namespace shadowdiff

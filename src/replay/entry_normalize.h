@@ -1,4 +1,4 @@
-// The pieces both capture readers (JSONL, HAR) need to turn what a file recorded into a
+// The pieces the capture readers (JSONL, HAR, GoReplay) need to turn what a file recorded into a
 // request that can be sent again: timestamps, absolute URLs, and header lists cleaned of
 // what belongs to the recorded connection rather than to the request. Pure functions.
 #ifndef SHADOWDIFF_REPLAY_ENTRY_NORMALIZE_H_
@@ -32,6 +32,12 @@ void CleanRequestHeaders(HeaderList* headers, std::string_view authority = "");
 // The same for a recorded response that will be served again (hop-by-hop fields,
 // Content-Length, pseudo-headers).
 void CleanResponseHeaders(HeaderList* headers);
+
+// Why `request` cannot be sent as it is, or "" when it can: the method must be an HTTP token,
+// the target must start with '/' (or be "*") and hold no space or control byte, header names
+// must be tokens and values must hold no CR, LF or NUL. A capture is untrusted input: a target
+// with "\r\n" in it would otherwise add header lines to the request replay sends.
+std::string RequestProblem(const Request& request);
 
 }  // namespace shadowdiff
 

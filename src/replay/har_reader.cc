@@ -296,7 +296,7 @@ Status ReadHar(InputStream& stream, std::string_view name, EntryVisitor& visitor
                  " (a truncated or corrupt gzip file?)"};
   }
   if (result.IsError()) {
-    const bool at_end = stream.Peek() == '\0';
+    const bool at_end = stream.AtEnd();
     const std::string what = at_end ? "the file ends inside this entry (truncated?)"
                                     : std::string("not valid JSON at byte ") +
                                           std::to_string(result.Offset()) + ": " +

@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -36,6 +37,16 @@ Result<std::unique_ptr<InputStream>> InputStream::Open(const std::string& path) 
   return stream;
 }
 
+std::unique_ptr<InputStream> InputStream::FromBytes(std::string_view bytes) {
+  std::unique_ptr<InputStream> stream(new InputStream());
+  stream->buffer_ = std::make_unique_for_overwrite<char[]>(bytes.size() + 1);
+  std::memcpy(stream->buffer_.get(), bytes.data(), bytes.size());
+  stream->end_ = bytes.size();
+  stream->eof_ = true;  // no file behind the buffer: Fill() never reads
+  stream->path_ = "(memory)";
+  return stream;
+}
+
 InputStream::~InputStream() {
   if (file_ != nullptr) gzclose(static_cast<gzFile>(file_));
 }
@@ -62,6 +73,19 @@ bool InputStream::Fill() {
   pos_ = 0;
   end_ = static_cast<size_t>(n);
   return true;
+}
+
+size_t InputStream::Read(char* out, size_t max_bytes) {
+  size_t n = 0;
+  while (n < max_bytes) {
+    if (pos_ == end_ && !Fill()) break;
+    const size_t take = std::min(max_bytes - n, end_ - pos_);
+    std::memcpy(out + n, buffer_.get() + pos_, take);
+    pos_ += take;
+    consumed_ += take;
+    n += take;
+  }
+  return n;
 }
 
 bool InputStream::ReadLine(std::string* line, size_t max_bytes, bool* too_long) {

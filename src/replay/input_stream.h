@@ -2,14 +2,16 @@
 // fly when it starts with the gzip magic bytes (zlib's gzread reads plain files as they are),
 // so a multi-GB capture, compressed or not, is read in constant memory.
 //
-// It serves two readers: line by line (JSONL, ReadLine) and byte by byte as a RapidJSON
-// input stream (HAR, via Peek/Take/Tell). Not thread-safe; one reader at a time.
+// It serves three readers: line by line (JSONL, ReadLine), byte by byte as a RapidJSON input
+// stream (HAR, via Peek/Take/Tell) and in blocks (GoReplay, Read). FromBytes makes one over
+// bytes in memory (tests, fuzzers). Not thread-safe; one reader at a time.
 #ifndef SHADOWDIFF_REPLAY_INPUT_STREAM_H_
 #define SHADOWDIFF_REPLAY_INPUT_STREAM_H_
 
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "src/core/result.h"
 
@@ -21,6 +23,8 @@ class InputStream {
 
   // Opens `path` ("-" is not supported: replay needs a file it can name in messages).
   static Result<std::unique_ptr<InputStream>> Open(const std::string& path);
+  // A stream over a copy of `bytes`, read as they are (never gunzipped).
+  static std::unique_ptr<InputStream> FromBytes(std::string_view bytes);
   ~InputStream();
   InputStream(const InputStream&) = delete;
   InputStream& operator=(const InputStream&) = delete;
@@ -29,6 +33,9 @@ class InputStream {
   // of the file. A line longer than `max_bytes` is consumed but not kept: `*too_long` is set
   // and `line` holds its first max_bytes bytes.
   bool ReadLine(std::string* line, size_t max_bytes, bool* too_long);
+
+  // Copies up to `max_bytes` next bytes to `out`; returns how many (0 at the end of the file).
+  size_t Read(char* out, size_t max_bytes);
 
   // RapidJSON input stream: '\0' at the end of the file.
   char Peek() {
@@ -41,6 +48,8 @@ class InputStream {
     return buffer_[pos_++];
   }
   size_t Tell() const { return consumed_; }
+  // True when every byte of the file was read (Peek's '\0' may also be a NUL in the file).
+  bool AtEnd() { return pos_ == end_ && !Fill(); }
   // Unused write half of the stream concept.
   char* PutBegin() { return nullptr; }
   void Put(char) {}

@@ -1,5 +1,5 @@
-// ReplayEntry and EntryVisitor: what the capture readers (JSONL, HAR) hand to whoever replays
-// or inspects a capture — one recorded request (and its recorded response, when the capture
+// ReplayEntry and EntryVisitor: what the capture readers (JSONL, HAR, GoReplay) hand to whoever
+// replays or inspects a capture — one recorded request (and its recorded response, when the capture
 // has one) at a time, or a BadEntry saying which line/entry of which file could not be used
 // and why. Readers own nothing after a call returns; the visitor owns each entry it is given.
 //

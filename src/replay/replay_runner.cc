@@ -11,6 +11,7 @@
 
 #include "src/proxy/exchange_observer.h"
 #include "src/proxy/proxy_server.h"
+#include "src/replay/entry_normalize.h"
 #include "src/replay/pacer.h"
 #include "src/replay/recorded_responder.h"
 #include "src/replay/replay_client.h"
@@ -40,6 +41,17 @@ class ReportObserver final : public ExchangeObserver {
   bool WaitFor(uint64_t count, Clock::time_point deadline) {
     std::unique_lock lock(mu_);
     return changed_.wait_until(lock, deadline, [&] { return observed_ >= count; });
+  }
+  // Waits until outcomes plus `failed` sends (which never produce an outcome and do not
+  // notify: re-checked every 20 ms) reach `count`, or `deadline` passed.
+  bool WaitForSettled(uint64_t count, const std::atomic<uint64_t>& failed,
+                      Clock::time_point deadline) {
+    std::unique_lock lock(mu_);
+    while (observed_ + failed.load(std::memory_order_relaxed) < count) {
+      if (Clock::now() >= deadline) return false;
+      changed_.wait_for(lock, std::chrono::milliseconds(20));
+    }
+    return true;
   }
   OutcomeCounts Running() {
     std::lock_guard lock(mu_);
@@ -117,13 +129,22 @@ struct Console {
 };
 
 // The reading side: selection, pacing and hand-off of each entry.
+//
+// Back-pressure: at most `window` entries are sent and not yet settled (compared, counted
+// without comparison, or failed). Reading faster than the comparisons would otherwise fill the
+// proxy's comparison queue, which drops what does not fit (right for live traffic, wrong for a
+// replay) and holds every queued pair of bodies in memory.
 class Dispatcher final : public EntryVisitor {
  public:
   Dispatcher(const Config& config, const ReplayOptions& options, WorkQueue& queue,
              RecordedResponder* responder, ReplayReport& bad, SendCounters& counters,
-             Console& console)
+             Console& console, ReportObserver& observer, uint64_t window,
+             std::chrono::milliseconds settle_limit)
       : config_(config),
         console_(console),
+        observer_(observer),
+        window_(window),
+        settle_limit_(settle_limit),
         options_(options),
         queue_(queue),
         responder_(responder),
@@ -136,6 +157,9 @@ class Dispatcher final : public EntryVisitor {
   bool OnEntry(ReplayEntry&& entry) override {
     const uint64_t index = read_++;
     if (!options_.shard.Owns(index)) return true;
+    if (std::string problem = RequestProblem(entry.request); !problem.empty()) {
+      return Reject(entry.location, problem);
+    }
     if (options_.filter) {
       const Endpoint* e = config_.endpoints.Match(entry.request.method, entry.request.target);
       if (!options_.filter->Matches(entry.request.method, e ? e->path_template : "",
@@ -156,6 +180,12 @@ class Dispatcher final : public EntryVisitor {
       start_ = Clock::now();
     }
     std::this_thread::sleep_until(start_ + due);
+    if (sent_ >= window_) {
+      // Bounded: a request whose outcome never comes (see LongestTimeoutMs) does not stall
+      // the replay; it is counted as unanswered at the end.
+      (void)observer_.WaitForSettled(sent_ - window_ + 1, counters_.failed,
+                                     Clock::now() + settle_limit_);
+    }
     Work work{index + 1, std::move(entry.request)};
     if (responder_ != nullptr) responder_->Put(work.entry, std::move(*entry.response));
     ++sent_;
@@ -167,13 +197,7 @@ class Dispatcher final : public EntryVisitor {
   bool OnBadEntry(const BadEntry& bad) override {
     const uint64_t index = read_++;
     if (!options_.shard.Owns(index)) return true;
-    Warn(bad.location, bad.message + (options_.strict ? "" : "; skipped"));
-    bad_.CountBadEntry();
-    if (options_.strict) {
-      stopped_by_ = bad.location + ": " + bad.message;
-      return false;
-    }
-    return true;
+    return Reject(bad.location, bad.message);
   }
 
   uint64_t read() const { return read_; }
@@ -182,6 +206,17 @@ class Dispatcher final : public EntryVisitor {
   const std::string& stopped_by() const { return stopped_by_; }
 
  private:
+  // A bad entry: warned about and counted; with --strict, reading stops.
+  bool Reject(const std::string& location, const std::string& message) {
+    Warn(location, message + (options_.strict ? "" : "; skipped"));
+    bad_.CountBadEntry();
+    if (options_.strict) {
+      stopped_by_ = location + ": " + message;
+      return false;
+    }
+    return true;
+  }
+
   void Warn(const std::string& location, const std::string& message) {
     if (options_.warnings == nullptr) return;
     std::lock_guard lock(console_.mu);
@@ -199,6 +234,9 @@ class Dispatcher final : public EntryVisitor {
 
   const Config& config_;
   Console& console_;
+  ReportObserver& observer_;
+  const uint64_t window_;
+  const std::chrono::milliseconds settle_limit_;
   const ReplayOptions& options_;
   WorkQueue& queue_;
   RecordedResponder* responder_;
@@ -328,7 +366,10 @@ Result<ReplayResult> RunReplay(std::shared_ptr<const Config> loaded, const Repla
     });
   }
 
-  Dispatcher dispatcher(*config, options, queue, responder.get(), bad, counters, console);
+  const uint64_t window = std::max<uint64_t>(16, 2 * std::max<size_t>(1, options.concurrency));
+  Dispatcher dispatcher(
+      *config, options, queue, responder.get(), bad, counters, console, *observer, window,
+      std::chrono::milliseconds(LongestTimeoutMs(*config)) + std::chrono::seconds(5));
   for (const std::string& input : options.inputs) {
     Status s = ReadCapture(input, options.format, dispatcher);
     if (!s.ok()) {

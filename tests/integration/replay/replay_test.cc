@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "src/cli/commands.h"
+#include "src/replay/goreplay_reader.h"
 #include "tests/integration/fake_upstream.h"
 
 namespace shadowdiff::test {
@@ -188,6 +189,36 @@ TEST_F(ReplayTest, AgainstRecordedComparesNewWithTheRecording) {
   EXPECT_THAT(json, HasSubstr(R"("bad_entries":1)"));
 }
 
+TEST_F(ReplayTest, AgainstRecordedReadsAGoReplayFile) {
+  FakeUpstream new_side([](const RecordedRequest& req) {
+    if (req.target == "/items/1") return FakeReply::Json(200, R"({"v":"same"})");
+    return FakeReply::Json(200, R"({"v":"changed"})");
+  });
+  const std::string config = Config(kEndpoints, nullptr, new_side);
+  const std::string sep(kGoReplaySeparator);
+  const std::string gor = Write(
+      "requests.gor",
+      "1 aa01 1795377600000000000 1000\nGET /items/1 HTTP/1.1\r\nHost: api.example.com\r\n\r\n" +
+          sep +
+          "2 aa01 1795377600002000000 1000\nHTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+          "Transfer-Encoding: chunked\r\n\r\nC\r\n{\"v\":\"same\"}\r\n0\r\n\r\n" +
+          sep +
+          "1 bb02 1795377601000000000 1000\nGET /items/2 HTTP/1.1\r\nHost: "
+          "api.example.com\r\n\r\n" +
+          sep +
+          "2 bb02 1795377601002000000 1000\nHTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+          "Content-Length: 16\r\n\r\n{\"v\":\"recorded\"}" +
+          sep);
+  const std::string report = dir_ + "/r.json";
+  CommandResult r = Replay({"-c", config, "--against-recorded", gor, "--report", report});
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_EQ(new_side.request_count(), 2u);
+  const std::string json = Read(report);
+  EXPECT_THAT(json, HasSubstr(R"("match":1,"mismatch":1)"));
+  EXPECT_THAT(json, HasSubstr(R"("field":"$.v","kind":"value","count":1)"));
+  EXPECT_THAT(json, HasSubstr(R"("bad_entries":0)"));
+}
+
 TEST_F(ReplayTest, AgainstRecordedServesGzipBodiesAsRecorded) {
   // A HAR whose tool kept the gzip bytes (Content-Encoding kept, body base64): the recorded
   // side is served gzip-encoded and compared, decoded, with the new side's plain JSON.
@@ -247,6 +278,33 @@ TEST_F(ReplayTest, BadEntriesAreReportedAndSkippedUnlessStrict) {
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("c.jsonl:3: not valid JSON"));
   EXPECT_THAT(r.err, HasSubstr("(--strict)"));
+}
+
+TEST_F(ReplayTest, RequestsThatCannotBeSentAsRecordedAreBadEntries) {
+  FakeUpstream old_side(FakeReply::Json(200, R"({"a":1})"));
+  FakeUpstream new_side(FakeReply::Json(200, R"({"a":1})"));
+  const std::string config = Config(kEndpoints, &old_side, new_side);
+  // A crafted capture: CR LF in the target or a header value would add header lines to the
+  // request replay sends; a method with a space would change the request line.
+  const std::string input = Write(
+      "c.jsonl", GetLines(1) +
+                     R"({"method":"GET","target":"/items/1 HTTP/1.1\r\nX-Evil: 1\r\n"})"
+                     "\n" +
+                     R"({"method":"GET","target":"/items/1","headers":[["A","b\r\nX-Evil: 1"]]})"
+                     "\n" +
+                     R"({"method":"G T","target":"/items/1"})"
+                     "\n" +
+                     GetLines(1));
+  CommandResult r = Replay({"-c", config, input});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("c.jsonl:2: the target holds a space or a control character"));
+  EXPECT_THAT(r.err, HasSubstr("c.jsonl:3: the value of header `A` holds CR, LF or NUL"));
+  EXPECT_THAT(r.err, HasSubstr("c.jsonl:4: the method is not an HTTP method name"));
+  EXPECT_THAT(r.out, HasSubstr("3 bad input entries skipped"));
+  EXPECT_EQ(old_side.request_count(), 2u);
+  for (const RecordedRequest& seen : old_side.requests()) {
+    EXPECT_FALSE(FindHeader(seen.headers, "X-Evil").has_value());
+  }
 }
 
 TEST_F(ReplayTest, UsageAndInputErrorsExit2) {

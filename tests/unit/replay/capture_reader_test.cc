@@ -283,6 +283,18 @@ TEST(HarReader, GarbageInsideAnEntryIsReported) {
   EXPECT_THAT(v.bad[0].message, HasSubstr("not valid JSON at byte"));
 }
 
+TEST(HarReader, ANulByteIsNotTheEndOfTheFile) {
+  TempDir dir;
+  const std::string path = dir.Write(
+      "nul.har", std::string(R"({"log":{"entries":[{"request":{"method":"GET","url":"/a"}},)") +
+                     std::string("{\"request\":\"\0\"}]}}", 18));
+  RecordingVisitor v;
+  ASSERT_TRUE(ReadCapture(path, CaptureFormat::kHar, v).ok());
+  EXPECT_EQ(v.entries.size(), 1u);
+  ASSERT_EQ(v.bad.size(), 1u);
+  EXPECT_THAT(v.bad[0].message, HasSubstr("not valid JSON at byte"));
+}
+
 TEST(HarReader, NotAHarFile) {
   TempDir dir;
   RecordingVisitor v;
@@ -309,6 +321,21 @@ TEST(EntryNormalize, Targets) {
   EXPECT_EQ(OriginFormTarget("http://h?q", &authority), "/?q");
   EXPECT_EQ(OriginFormTarget("http://h", &authority), "/");
   EXPECT_EQ(OriginFormTarget("relative/x"), "");
+}
+
+TEST(EntryNormalize, RequestProblems) {
+  EXPECT_EQ(RequestProblem({"GET", "/a?b=%20c", {{"X-A", "v w"}}, ""}), "");
+  EXPECT_EQ(RequestProblem({"OPTIONS", "*", {}, ""}), "");
+  EXPECT_EQ(RequestProblem({"GET", "/caf\xc3\xa9", {}, ""}), "");  // obs-text is relayed as is
+  EXPECT_THAT(RequestProblem({"", "/", {}, ""}), HasSubstr("method"));
+  EXPECT_THAT(RequestProblem({"GET /x", "/", {}, ""}), HasSubstr("method"));
+  EXPECT_THAT(RequestProblem({"GET", "a", {}, ""}), HasSubstr("start with '/'"));
+  EXPECT_THAT(RequestProblem({"GET", "/a b", {}, ""}), HasSubstr("space"));
+  EXPECT_THAT(RequestProblem({"GET", "/a\r\nX: 1", {}, ""}), HasSubstr("control"));
+  EXPECT_THAT(RequestProblem({"GET", std::string("/a\0", 3), {}, ""}), HasSubstr("control"));
+  EXPECT_THAT(RequestProblem({"GET", "/", {{"X A", "v"}}, ""}), HasSubstr("header name"));
+  EXPECT_THAT(RequestProblem({"GET", "/", {{"X", "v\nY: 1"}}, ""}), HasSubstr("`X`"));
+  EXPECT_THAT(RequestProblem({"GET", "/", {{"X", std::string("v\0", 2)}}, ""}), HasSubstr("NUL"));
 }
 
 TEST(EntryNormalize, DropsHeadersNamedByConnection) {
