@@ -100,7 +100,7 @@ struct HttpResponse {
 // A blocking loopback client speaking raw bytes, every read and write bounded by `timeout`.
 class RawClient {
  public:
-  explicit RawClient(uint16_t port, std::chrono::milliseconds timeout = 5s) : timeout_(timeout) {
+  explicit RawClient(uint16_t port, std::chrono::milliseconds timeout = 5s) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     timeval tv{static_cast<time_t>(timeout.count() / 1000),
                static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
@@ -252,7 +252,6 @@ class RawClient {
 
   int fd_ = -1;
   bool connected_ = false;
-  std::chrono::milliseconds timeout_;
   std::string buffer_;
   Clock::time_point sent_at_ = Clock::now();
 };

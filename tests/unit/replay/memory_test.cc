@@ -12,7 +12,15 @@
 #include "src/replay/capture_reader.h"
 #include "tests/unit/replay/replay_test_util.h"
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__)  // GCC
+#define SHADOWDIFF_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)  // clang
+#define SHADOWDIFF_TEST_ASAN 1
+#endif
+#endif
+
+#if defined(SHADOWDIFF_TEST_ASAN)
 // ASan keeps freed memory in a quarantine (256 MiB by default), which shows up as peak RSS;
 // a small quarantine keeps the measurement about the readers.
 extern "C" const char* __asan_default_options() {
