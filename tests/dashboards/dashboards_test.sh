@@ -27,15 +27,12 @@ DASH=${2:?usage: dashboards_test.sh static|live DASHBOARDS_DIR [SHADOWDIFF]}
 SHADOWDIFF=${3:-}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 NAME="dashboards-$MODE"
+TEST_NAME=$NAME
 PIDS=()
 WORK=$(mktemp -d "/tmp/shadowdiff-$NAME.XXXXXX")
 START=$SECONDS
 
 log() { printf '[%s %3ds] %s\n' "$NAME" $((SECONDS - START)) "$*"; }
-fail() {
-  printf '[%s] FAIL: %s\n' "$NAME" "$*" >&2
-  exit 1
-}
 
 cleanup() {
   local rc=$?

@@ -13,22 +13,10 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/processes.sh"
 
 E2E_NAME=${E2E_NAME:-e2e}
+TEST_NAME=$E2E_NAME
 E2E_PIDS=()
 WORK=$(mktemp -d "/tmp/shadowdiff-${E2E_NAME}.XXXXXX")
 export SHADOWDIFF_ROLLBACK_SECRET="e2e-secret-$RANDOM$RANDOM"
-
-log() { printf '[%s] %s\n' "$E2E_NAME" "$*"; }
-fail() {
-  printf '[%s] FAIL: %s\n' "$E2E_NAME" "$*" >&2
-  exit 1
-}
-check() {  # check DESCRIPTION ACTUAL EXPECTED
-  if [ "$2" = "$3" ]; then
-    log "ok: $1 ($2)"
-  else
-    fail "$1: got '$2', expected '$3'"
-  fi
-}
 
 e2e_cleanup() {
   local rc=$?

@@ -23,22 +23,11 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/processes.sh"
 
 NAME=replay_tty
+TEST_NAME=$NAME
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PIDS=()
 WORK=$(mktemp -d "/tmp/shadowdiff-$NAME.XXXXXX")
 
-log() { printf '[%s] %s\n' "$NAME" "$*"; }
-fail() {
-  printf '[%s] FAIL: %s\n' "$NAME" "$*" >&2
-  exit 1
-}
-check() {  # check DESCRIPTION ACTUAL EXPECTED
-  if [ "$2" = "$3" ]; then
-    log "ok: $1 ($2)"
-  else
-    fail "$1: got '$2', expected '$3'"
-  fi
-}
 cleanup() {
   local rc=$?
   [ -z "${WATCHDOG:-}" ] || kill -TERM "$WATCHDOG" 2>/dev/null || true

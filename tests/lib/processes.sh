@@ -1,6 +1,21 @@
 # Process and log helpers shared by the shell-driven tests (tests/e2e, tests/ui,
 # tests/dashboards). Source it; it defines functions only.
 
+# log MESSAGE, fail MESSAGE (on stderr, then exit 1), check DESCRIPTION ACTUAL EXPECTED (fails
+# unless equal): lines prefixed with [$TEST_NAME], which the sourcing script sets.
+log() { printf '[%s] %s\n' "${TEST_NAME:-test}" "$*"; }
+fail() {
+  printf '[%s] FAIL: %s\n' "${TEST_NAME:-test}" "$*" >&2
+  exit 1
+}
+check() {
+  if [ "$2" = "$3" ]; then
+    log "ok: $1 ($2)"
+  else
+    fail "$1: got '$2', expected '$3'"
+  fi
+}
+
 # stop_pids PID...: SIGTERM each, give each up to 5 s to exit, then SIGKILL; reaps them.
 stop_pids() {
   local pid

@@ -19,15 +19,11 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/processes.sh"
 
 NAME=ui_dashboard
+TEST_NAME=$NAME
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PIDS=()
 WORK=$(mktemp -d "/tmp/shadowdiff-$NAME.XXXXXX")
 
-log() { printf '[%s] %s\n' "$NAME" "$*"; }
-fail() {
-  printf '[%s] FAIL: %s\n' "$NAME" "$*" >&2
-  exit 1
-}
 cleanup() {
   local rc=$?
   stop_pids "${PIDS[@]}"
