@@ -20,7 +20,7 @@ export SHADOWDIFF_ROLLBACK_SECRET="e2e-secret-$RANDOM$RANDOM"
 
 e2e_cleanup() {
   local rc=$?
-  [ -z "${E2E_WATCHDOG:-}" ] || kill -TERM "$E2E_WATCHDOG" 2>/dev/null || true
+  [ -z "${WATCHDOG_PID:-}" ] || kill -TERM "$WATCHDOG_PID" 2>/dev/null || true
   if [ -e "$WORK/deadline-reached" ]; then
     echo "[$E2E_NAME] FAIL: still running after ${E2E_DEADLINE}s (a hang?); stopping everything" >&2
   fi
@@ -36,20 +36,7 @@ e2e_cleanup() {
 trap e2e_cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A watchdog below ctest's TIMEOUT (which would SIGKILL this script and orphan its
-# processes): at E2E_DEADLINE seconds it sends SIGTERM, so that the cleanup above runs.
-if [ -n "${E2E_DEADLINE:-}" ]; then
-  (
-    s=
-    trap 'kill $s 2>/dev/null; exit 0' TERM
-    sleep "$E2E_DEADLINE" &
-    s=$!
-    wait $s
-    touch "$WORK/deadline-reached"
-    kill -TERM $$
-  ) >/dev/null 2>&1 &
-  E2E_WATCHDOG=$!
-fi
+start_watchdog "${E2E_DEADLINE:-}" "$WORK"  # cleanup runs before ctest's TIMEOUT
 
 for var in SHADOWDIFF OLD_GATEWAY NEW_CUSTOMERS; do
   [ -x "${!var:-}" ] || fail "\$$var is not an executable (run through ctest, which sets it)"

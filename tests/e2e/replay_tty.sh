@@ -30,7 +30,7 @@ WORK=$(mktemp -d "/tmp/shadowdiff-$NAME.XXXXXX")
 
 cleanup() {
   local rc=$?
-  [ -z "${WATCHDOG:-}" ] || kill -TERM "$WATCHDOG" 2>/dev/null || true
+  [ -z "${WATCHDOG_PID:-}" ] || kill -TERM "$WATCHDOG_PID" 2>/dev/null || true
   [ ! -e "$WORK/deadline-reached" ] ||
     echo "[$NAME] FAIL: still running after ${E2E_DEADLINE}s (a hang?); stopping everything" >&2
   stop_pids "${PIDS[@]}"
@@ -47,18 +47,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if [ -n "${E2E_DEADLINE:-}" ]; then  # below ctest's TIMEOUT, so that the cleanup runs
-  (
-    s=
-    trap 'kill $s 2>/dev/null; exit 0' TERM
-    sleep "$E2E_DEADLINE" &
-    s=$!
-    wait $s
-    touch "$WORK/deadline-reached"
-    kill -TERM $$
-  ) >/dev/null 2>&1 &
-  WATCHDOG=$!
-fi
+start_watchdog "${E2E_DEADLINE:-}" "$WORK"  # cleanup runs before ctest's TIMEOUT
 
 [ -x "${SHADOWDIFF:-}" ] ||
   fail "\$SHADOWDIFF is not an executable (run through ctest, which sets it)"

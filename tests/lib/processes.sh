@@ -37,3 +37,23 @@ dump_logs() {
     tail -n "$lines" "$f" >&2
   done
 }
+
+# start_watchdog SECONDS DIR: a watchdog below ctest's TIMEOUT (which would SIGKILL the script
+# and orphan its processes): after SECONDS it creates DIR/deadline-reached and sends SIGTERM to
+# the script, so that its EXIT trap (cleanup) runs. Sets WATCHDOG_PID; the cleanup stops it
+# with `kill -TERM "$WATCHDOG_PID"`. Does nothing when SECONDS is empty.
+start_watchdog() {
+  WATCHDOG_PID=
+  [ -n "$1" ] || return 0
+  local seconds=$1 dir=$2 main=$$
+  (
+    s=
+    trap 'kill $s 2>/dev/null; exit 0' TERM
+    sleep "$seconds" &
+    s=$!
+    wait $s
+    touch "$dir/deadline-reached"
+    kill -TERM "$main"
+  ) >/dev/null 2>&1 &
+  WATCHDOG_PID=$!
+}
