@@ -126,17 +126,6 @@ PYTHON=python3
 [ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3
 [ -x "$SHADOWDIFF" ] || fail "the shadowdiff binary '$SHADOWDIFF' is not executable (run through ctest)"
 
-# Waits (bounded) until FILE has a line matching REGEX; prints the first match.
-wait_for_line() {  # wait_for_line FILE REGEX PID SECONDS
-  local file=$1 regex=$2 pid=$3 seconds=$4
-  local deadline=$((SECONDS + seconds))
-  while [ $SECONDS -lt $deadline ]; do
-    if grep -m1 -oE "$regex" "$file" 2>/dev/null; then return 0; fi
-    kill -0 "$pid" 2>/dev/null || fail "process $pid exited before printing /$regex/ (see $file)"
-    sleep 0.1
-  done
-  fail "no /$regex/ in $file after ${seconds}s"
-}
 
 free_port() {
   "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

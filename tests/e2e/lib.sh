@@ -59,16 +59,6 @@ sql() {  # sql QUERY: one value, unaligned
     -v ON_ERROR_STOP=1 -c "$1"
 }
 
-# Waits (bounded) until FILE has a line matching REGEX; prints the first match.
-wait_for_line() {  # wait_for_line FILE REGEX PID SECONDS
-  local file=$1 regex=$2 pid=$3 seconds=$4
-  for _ in $(seq $((seconds * 10))); do
-    if grep -m1 -oE "$regex" "$file" 2>/dev/null; then return 0; fi
-    kill -0 "$pid" 2>/dev/null || fail "process $pid exited before printing /$regex/ (see $file)"
-    sleep 0.1
-  done
-  fail "no /$regex/ in $file after ${seconds}s"
-}
 
 # start_service VAR NAME BINARY [ARGS...]: starts a demo service on a free port, sets VAR
 # to its HOST:PORT once it prints "listening on".

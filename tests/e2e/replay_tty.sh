@@ -71,14 +71,8 @@ start_backend() {  # start_backend VAR NAME
   python3 "$HERE/../ui/json_backend.py" --root "$WORK/$2" >"$WORK/$2.out" 2>"$WORK/$2.log" &
   local pid=$!
   PIDS+=("$pid")
-  local address=
-  for _ in $(seq 100); do
-    address=$(grep -m1 -oE '127\.0\.0\.1:[0-9]+' "$WORK/$2.out" 2>/dev/null || true)
-    [ -n "$address" ] && break
-    kill -0 "$pid" 2>/dev/null || fail "backend $2 exited (see $2.log)"
-    sleep 0.1
-  done
-  [ -n "$address" ] || fail "backend $2 did not start within 10 s"
+  local address
+  address=$(wait_for_line "$WORK/$2.out" '127\.0\.0\.1:[0-9]+' "$pid" 10)
   printf -v "$1" '%s' "$address"
   log "backend $2 on $address"
 }

@@ -57,3 +57,15 @@ start_watchdog() {
   ) >/dev/null 2>&1 &
   WATCHDOG_PID=$!
 }
+
+# wait_for_line FILE REGEX PID SECONDS: waits (bounded) until FILE has a line matching REGEX
+# and prints the first match; fails when PID exits first or SECONDS pass.
+wait_for_line() {
+  local file=$1 regex=$2 pid=$3 seconds=$4
+  for _ in $(seq $((seconds * 10))); do
+    if grep -m1 -oE "$regex" "$file" 2>/dev/null; then return 0; fi
+    kill -0 "$pid" 2>/dev/null || fail "process $pid exited before printing /$regex/ (see $file)"
+    sleep 0.1
+  done
+  fail "no /$regex/ in $file after ${seconds}s"
+}

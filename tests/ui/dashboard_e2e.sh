@@ -42,16 +42,6 @@ if [ -z "${CHROMIUM:-}" ] || ! [ -x "$CHROMIUM" ]; then
 fi
 command -v python3 >/dev/null || fail "python3 is needed for the test backends"
 
-# Waits (bounded) until FILE has a line matching REGEX; prints the first match.
-wait_for_line() {  # wait_for_line FILE REGEX PID SECONDS
-  local file=$1 regex=$2 pid=$3 seconds=$4
-  for _ in $(seq $((seconds * 10))); do
-    if grep -m1 -oE "$regex" "$file" 2>/dev/null; then return 0; fi
-    kill -0 "$pid" 2>/dev/null || fail "process $pid exited before printing /$regex/ (see $file)"
-    sleep 0.1
-  done
-  fail "no /$regex/ in $file after ${seconds}s"
-}
 
 # ---- two backends that disagree ------------------------------------------------------------
 # The card number (a Luhn-valid test number) is the same on both sides: no diff, but it is in
