@@ -153,7 +153,8 @@ struct FakeUpstream::Connection {
   explicit Connection(tcp::socket s, uint64_t i) : socket(std::move(s)), id(i) {}
   tcp::socket socket;
   uint64_t id;
-  bool idle = true;  // waiting for (the start of) the next request
+  bool idle = true;              // waiting for (the start of) the next request
+  bool close_when_idle = false;  // set by CloseIdleConnections while a reply is still finishing
 };
 
 FakeUpstream::FakeUpstream() : FakeUpstream(FakeReply::Text(200, "ok")) {}
@@ -237,7 +238,12 @@ void FakeUpstream::RunOnServer(std::function<void()> fn) {
 void FakeUpstream::CloseIdleConnections() {
   RunOnServer([this] {
     for (auto& [id, connection] : connections_) {
-      if (!connection->idle) continue;
+      if (!connection->idle) {
+        // The client may have the whole reply before this server sees its write complete;
+        // such a connection closes as soon as Serve() gets back to waiting.
+        connection->close_when_idle = true;
+        continue;
+      }
       error_code ignored;
       connection->socket.shutdown(tcp::socket::shutdown_both, ignored);
       connection->socket.close(ignored);
@@ -312,6 +318,7 @@ asio::awaitable<void> FakeUpstream::Serve(std::shared_ptr<Connection> connection
     parser.header_limit(1 << 20);
     parser.body_limit(uint64_t{256} << 20);
     connection->idle = true;
+    if (connection->close_when_idle) break;
     auto [ec, bytes] = co_await http::async_read(connection->socket, buffer, parser, kAwait);
     (void)bytes;
     connection->idle = false;

@@ -167,7 +167,8 @@ class FakeUpstream {
   bool WaitForOpenConnections(size_t count, std::chrono::milliseconds timeout) const;
 
   // Closes (FIN) every connection that is waiting for its next request, as a server's
-  // keep-alive timeout would; returns when done.
+  // keep-alive timeout would; one still finishing a reply (its client may already have it)
+  // closes as soon as that write completes. Returns once the idle ones are closed.
   void CloseIdleConnections();
   // Closes the listener: new connections are refused; open ones are still served.
   void StopListening();
