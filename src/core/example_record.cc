@@ -208,6 +208,28 @@ std::optional<ExampleResponse> CopyResponse(const Response* response, size_t max
 
 }  // namespace
 
+ExampleRecord ExampleHead(const ExampleInput& input, const ExampleLimits& limits,
+                          const ExampleRedactor* redactor) {
+  auto redacted = [redactor](std::string label) {
+    if (redactor != nullptr) redactor->RedactLabel(label);
+    return label;
+  };
+  ExampleRecord record;
+  record.time = input.time;
+  record.endpoint.assign(input.endpoint);
+  record.method = redacted(input.request != nullptr ? input.request->method : std::string());
+  record.outcome = input.outcome;
+  if (input.comparison == nullptr) return record;
+  const std::vector<Diff>& diffs = input.comparison->diffs;
+  const size_t written = std::min(diffs.size(), limits.max_diffs);
+  std::unordered_set<std::string> seen;
+  for (size_t i = 0; i < written && record.fields.size() < limits.max_fields; ++i) {
+    std::string key = FieldKey(redacted(diffs[i].path));
+    if (seen.insert(key).second) record.fields.push_back(std::move(key));
+  }
+  return record;
+}
+
 ExampleRecord BuildExampleRecord(const ExampleInput& input, const ExampleLimits& limits,
                                  const ExampleRedactor* redactor) {
   static const Request kNoRequest;
@@ -231,17 +253,7 @@ ExampleRecord BuildExampleRecord(const ExampleInput& input, const ExampleLimits&
   }
   if (redactor != nullptr) redactor->Redact(parts);
 
-  ExampleRecord record;
-  record.time = input.time;
-  record.endpoint.assign(input.endpoint);
-  record.method = parts.method;
-  record.outcome = input.outcome;
-  std::unordered_set<std::string> seen;
-  for (const Diff& diff : parts.diffs) {
-    if (record.fields.size() >= limits.max_fields) break;
-    std::string key = FieldKey(diff.path);
-    if (seen.insert(key).second) record.fields.push_back(std::move(key));
-  }
+  ExampleRecord record = ExampleHead(input, limits, redactor);
 
   rapidjson::StringBuffer buffer;
   JsonWriter writer(buffer);

@@ -84,10 +84,16 @@ struct ExampleParts {
 // diff values); it must leave every non-empty Diff value valid JSON. Bodies may be prefixes
 // (ExampleBody::truncated), which a path-based redactor cannot parse: it must then mask
 // conservatively.
+//
+// The method and the diffs' paths are the record's labels (ExampleRecord::method, ::fields),
+// which sinks budget on before the record is built (ExampleHead). Redact() must change them
+// exactly as RedactLabel() does, and RedactLabel() must be idempotent; it must not add,
+// remove or reorder diffs.
 class ExampleRedactor {
  public:
   virtual ~ExampleRedactor() = default;
   virtual void Redact(ExampleParts& parts) const = 0;
+  virtual void RedactLabel(std::string& label) const { (void)label; }
 };
 
 // What a record is built from. Pointers are borrowed for the call; `request` is required.
@@ -116,6 +122,11 @@ struct ExampleRecord {
 
 ExampleRecord BuildExampleRecord(const ExampleInput& input, const ExampleLimits& limits = {},
                                  const ExampleRedactor* redactor = nullptr);
+
+// The record BuildExampleRecord(input, limits, redactor) builds, without its json: the
+// metadata every sink's budget decides on. Cheap: no body is copied, decoded or written.
+ExampleRecord ExampleHead(const ExampleInput& input, const ExampleLimits& limits = {},
+                          const ExampleRedactor* redactor = nullptr);
 
 // Helpers, exposed for tests and for other writers of bodies (capture):
 // "2026-11-22T20:01:02.123Z" (UTC, milliseconds).

@@ -20,7 +20,7 @@ PayloadRedactor::PayloadRedactor(const std::vector<RedactRule>& rules)
 void PayloadRedactor::Redact(ExampleParts& parts) const {
   // Credential headers first: their diffs are found by path before paths are masked.
   headers_.Redact(parts);
-  MaskCardNumbersInPlace(parts.method);
+  RedactLabel(parts.method);
   bodies_.RedactTarget(parts.target);
   MaskHeaders(parts.request_headers);
   bodies_.RedactBody(parts.request_body, parts.request_headers);
@@ -29,7 +29,9 @@ void PayloadRedactor::Redact(ExampleParts& parts) const {
     MaskHeaders((*response)->headers);
     bodies_.RedactBody((*response)->body, (*response)->headers);
   }
-  for (Diff& diff : parts.diffs) bodies_.RedactDiff(diff);
+  for (Diff& diff : parts.diffs) bodies_.RedactDiff(diff);  // masks the path as RedactLabel
 }
+
+void PayloadRedactor::RedactLabel(std::string& label) const { MaskCardNumbersInPlace(label); }
 
 }  // namespace shadowdiff

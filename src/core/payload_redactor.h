@@ -18,6 +18,7 @@
 #ifndef SHADOWDIFF_CORE_PAYLOAD_REDACTOR_H_
 #define SHADOWDIFF_CORE_PAYLOAD_REDACTOR_H_
 
+#include <string>
 #include <vector>
 
 #include "src/core/body_redactor.h"
@@ -32,6 +33,8 @@ class PayloadRedactor final : public ExampleRedactor {
   explicit PayloadRedactor(const std::vector<RedactRule>& rules);
 
   void Redact(ExampleParts& parts) const override;
+  // Card masking: all Redact() does to the method and to diff paths.
+  void RedactLabel(std::string& label) const override;
 
  private:
   HeaderRedactor headers_;

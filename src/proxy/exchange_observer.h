@@ -10,13 +10,12 @@
 #ifndef SHADOWDIFF_PROXY_EXCHANGE_OBSERVER_H_
 #define SHADOWDIFF_PROXY_EXCHANGE_OBSERVER_H_
 
-#include <memory>
 #include <string_view>
 #include <vector>
 
 #include "src/core/diff.h"
-#include "src/core/example_record.h"
 #include "src/core/outcome.h"
+#include "src/core/pending_example.h"
 
 namespace shadowdiff {
 
@@ -27,7 +26,8 @@ struct ObservedExchange {
   // The differences counted for this request (noise removed); empty when none.
   const std::vector<Diff>* diffs = nullptr;
   // The stored-example record (redacted) when the outcome stores one; null otherwise.
-  std::shared_ptr<const ExampleRecord> example;
+  // Record() builds it (costly; once per request, shared with the example sinks).
+  PendingExample* example = nullptr;
 };
 
 class ExchangeObserver {

@@ -1,10 +1,10 @@
 #include "src/proxy/exchange_report.h"
 
-#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "src/core/example_record.h"
+#include "src/core/pending_example.h"
 #include "src/metrics/metrics.h"
 #include "src/proxy/upstream_call.h"
 
@@ -64,9 +64,9 @@ Outcome ReportExchange(const ShadowedExchange& x, CompareScratch& scratch,
     }
   }
 
-  std::shared_ptr<const ExampleRecord> example;
+  std::string error;  // the example's input borrows it, so it lives as long as the example
+  std::optional<PendingExample> example;
   if ((sinks.examples != nullptr || sinks.observer != nullptr) && StoresExample(result.outcome)) {
-    std::string error;
     if (!x.shadow.ok()) error = "shadow: " + x.shadow.detail;
     if (!x.primary.ok()) error = "primary: " + x.primary.detail;
     ExampleInput input;
@@ -79,12 +79,13 @@ Outcome ReportExchange(const ShadowedExchange& x, CompareScratch& scratch,
     input.new_response = new_side.ok() ? &new_side.response : nullptr;
     input.comparison = compared ? &comparison : nullptr;
     input.error = error;
-    example = std::make_shared<const ExampleRecord>(
-        BuildExampleRecord(input, ExampleLimits{}, x.live->redactor.get()));
-    if (sinks.examples != nullptr) sinks.examples->Offer(example);
+    // Built only if a sink (or the observer) keeps it: most are refused by the budgets.
+    example.emplace(input, ExampleLimits{}, x.live->redactor.get());
+    if (sinks.examples != nullptr) sinks.examples->Offer(*example);
   }
   if (sinks.observer != nullptr) {
-    sinks.observer->OnExchange({label, method_label, result.outcome, &counted, example});
+    sinks.observer->OnExchange(
+        {label, method_label, result.outcome, &counted, example.has_value() ? &*example : nullptr});
   }
   return result.outcome;
 }

@@ -118,6 +118,11 @@ EndpointTally& ReplayReport::TallyFor(std::string_view endpoint, std::string_vie
   return it->second;
 }
 
+bool ReplayReport::WantsExample(std::string_view endpoint, std::string_view method) const {
+  auto it = endpoints_.find(std::make_pair(std::string(endpoint), std::string(method)));
+  return it == endpoints_.end() || it->second.examples.size() < kReportExamplesPerEndpoint;
+}
+
 void ReplayReport::Count(std::string_view endpoint, std::string_view method, Outcome outcome,
                          const std::vector<Diff>& diffs, std::string_view example) {
   EndpointTally& t = TallyFor(endpoint, method);

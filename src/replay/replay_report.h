@@ -68,6 +68,9 @@ class ReplayReport {
   // is a stored-example record's JSON (empty: none).
   void Count(std::string_view endpoint, std::string_view method, Outcome outcome,
              const std::vector<Diff>& diffs, std::string_view example);
+  // Whether Count would keep an example for (endpoint, method) now: building one is costly,
+  // so callers ask first.
+  bool WantsExample(std::string_view endpoint, std::string_view method) const;
   // An input entry that could not be replayed.
   void CountBadEntry() { ++bad_entries_; }
   // A request sent to the proxy whose outcome never arrived (the proxy did not answer, or

@@ -29,8 +29,12 @@ class ReportObserver final : public ExchangeObserver {
     static const std::vector<Diff> kNone;
     {
       std::lock_guard lock(mu_);
+      std::string_view example;
+      if (x.example != nullptr && report_.WantsExample(x.endpoint, x.method)) {
+        example = x.example->Record()->json;
+      }
       report_.Count(x.endpoint, x.method, x.outcome, x.diffs != nullptr ? *x.diffs : kNone,
-                    x.example != nullptr ? std::string_view(x.example->json) : "");
+                    example);
       running_[x.outcome]++;
       ++observed_;
     }

@@ -24,8 +24,10 @@ class FanoutSink : public ExampleSink {
     }
   }
 
-  void Offer(std::shared_ptr<const ExampleRecord> record) override {
-    for (ExampleSink* sink : sinks_) sink->Offer(record);
+  using ExampleSink::Offer;
+  // The record is built at most once, by the first sink that keeps it.
+  void Offer(PendingExample& example) override {
+    for (ExampleSink* sink : sinks_) sink->Offer(example);
   }
 
   size_t size() const { return sinks_.size(); }

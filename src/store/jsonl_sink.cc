@@ -46,27 +46,37 @@ Status JsonlSink::Start() {
   return Status();
 }
 
-void JsonlSink::Offer(std::shared_ptr<const ExampleRecord> record) {
+void JsonlSink::Offer(PendingExample& example) {
   offered_.fetch_add(1, std::memory_order_relaxed);
-  size_t bytes = record->json.size() + 1;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_) {
-      dropped_stopped_.fetch_add(1, std::memory_order_relaxed);
-      return;
-    }
-    if (queue_.size() >= options_.queue_records || queued_bytes_ + bytes > options_.queue_bytes) {
-      dropped_queue_full_.fetch_add(1, std::memory_order_relaxed);
-      return;
-    }
-    if (!budget_.Admit(*record)) {
+    if (!HasRoom(0)) return;
+    if (!budget_.Admit(example.head())) {
       dropped_budget_.fetch_add(1, std::memory_order_relaxed);
       return;
     }
+  }
+  std::shared_ptr<const ExampleRecord> record = example.Record();  // built outside the lock
+  const size_t bytes = record->json.size() + 1;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!HasRoom(bytes)) return;
     queue_.push_back(std::move(record));
     queued_bytes_ += bytes;
   }
   ready_.notify_one();
+}
+
+bool JsonlSink::HasRoom(size_t bytes) {
+  if (stopping_) {
+    dropped_stopped_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  if (queue_.size() >= options_.queue_records || queued_bytes_ + bytes > options_.queue_bytes) {
+    dropped_queue_full_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  return true;
 }
 
 void JsonlSink::Stop() {

@@ -69,7 +69,8 @@ class JsonlSink : public ExampleSink {
   // reason; the sink then stays stopped and drops what it is offered.
   Status Start();
 
-  void Offer(std::shared_ptr<const ExampleRecord> record) override;
+  using ExampleSink::Offer;
+  void Offer(PendingExample& example) override;
 
   // Stops accepting records, writes every queued one, syncs and closes the file, joins the
   // writer. Idempotent.
@@ -80,6 +81,8 @@ class JsonlSink : public ExampleSink {
   const std::string& path() const { return options_.path; }
 
  private:
+  // Under mu_: false, with the drop counted, when a record of `bytes` cannot be queued now.
+  bool HasRoom(size_t bytes);
   void WriterLoop();
   // Writer-thread only:
   bool OpenFile();

@@ -8,14 +8,19 @@ namespace shadowdiff {
 
 MemoryRing::MemoryRing(Options options) : options_(options), budget_(options.budget) {}
 
-void MemoryRing::Offer(std::shared_ptr<const ExampleRecord> record) {
+void MemoryRing::Offer(PendingExample& example) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (options_.capacity == 0) return;
+    if (!budget_.Admit(example.head())) {
+      ++dropped_budget_;
+      return;
+    }
+  }
+  std::shared_ptr<const ExampleRecord> record = example.Record();  // built outside the lock
+  if (record->json.size() > options_.max_bytes) return;
   std::shared_ptr<const ExampleRecord> evicted_last;  // released outside the lock
   std::lock_guard<std::mutex> lock(mu_);
-  if (options_.capacity == 0 || record->json.size() > options_.max_bytes) return;
-  if (!budget_.Admit(*record)) {
-    ++dropped_budget_;
-    return;
-  }
   bytes_ += record->json.size();
   records_.push_back(std::move(record));
   while (records_.size() > options_.capacity || bytes_ > options_.max_bytes) {

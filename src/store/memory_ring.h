@@ -35,7 +35,8 @@ class MemoryRing : public ExampleSink {
   MemoryRing() : MemoryRing(Options{}) {}
   explicit MemoryRing(Options options);
 
-  void Offer(std::shared_ptr<const ExampleRecord> record) override;
+  using ExampleSink::Offer;
+  void Offer(PendingExample& example) override;
 
   // Newest first, at most `limit`. An empty `endpoint` matches every endpoint, else the
   // endpoint label must be equal; an empty `field` matches every record, else one of the

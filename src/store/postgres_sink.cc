@@ -120,28 +120,38 @@ Status PostgresSink::Start() {
   return Status();
 }
 
-void PostgresSink::Offer(std::shared_ptr<const ExampleRecord> record) {
+void PostgresSink::Offer(PendingExample& example) {
   offered_.fetch_add(1, std::memory_order_relaxed);
-  const size_t bytes = record->json.size();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_) {
-      CountDrop(PostgresStoreDrop::kStopped, 1);
-      return;
-    }
-    if (queue_.size() >= options_.queue_records || queued_bytes_ + bytes > options_.queue_bytes) {
-      CountDrop(connected() ? PostgresStoreDrop::kQueueFull : PostgresStoreDrop::kDatabaseDown, 1);
-      return;
-    }
-    if (!budget_.Admit(*record)) {
+    if (!HasRoom(0)) return;
+    if (!budget_.Admit(example.head())) {
       CountDrop(PostgresStoreDrop::kBudget, 1);
       return;
     }
+  }
+  std::shared_ptr<const ExampleRecord> record = example.Record();  // built outside the lock
+  const size_t bytes = record->json.size();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!HasRoom(bytes)) return;
     queue_.push_back(std::move(record));
     queued_bytes_ += bytes;
     PublishQueueDepth(queue_.size());
   }
   wake_.notify_one();
+}
+
+bool PostgresSink::HasRoom(size_t bytes) {
+  if (stopping_) {
+    CountDrop(PostgresStoreDrop::kStopped, 1);
+    return false;
+  }
+  if (queue_.size() >= options_.queue_records || queued_bytes_ + bytes > options_.queue_bytes) {
+    CountDrop(connected() ? PostgresStoreDrop::kQueueFull : PostgresStoreDrop::kDatabaseDown, 1);
+    return false;
+  }
+  return true;
 }
 
 void PostgresSink::Stop() {

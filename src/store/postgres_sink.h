@@ -112,7 +112,8 @@ class PostgresSink : public ExampleSink {
   // Start; the sink then stays stopped and drops what it is offered.
   Status Start();
 
-  void Offer(std::shared_ptr<const ExampleRecord> record) override;
+  using ExampleSink::Offer;
+  void Offer(PendingExample& example) override;
 
   // See the header comment. Idempotent.
   void Stop();
@@ -136,6 +137,8 @@ class PostgresSink : public ExampleSink {
   void RunRetention();
   void DropAll(Batch* batch, PostgresStoreDrop reason);
   void CountDrop(PostgresStoreDrop reason, uint64_t n);
+  // Under mu_: false, with the drop counted, when a record of `bytes` cannot be queued now.
+  bool HasRoom(size_t bytes);
   void PublishQueueDepth(size_t depth);
 
   const Options options_;

@@ -4,11 +4,13 @@
 #include <rapidjson/document.h>
 #include <zlib.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "src/core/card_masker.h"
 #include "src/core/config_loader.h"
+#include "src/core/pending_example.h"
 
 namespace shadowdiff {
 namespace {
@@ -108,6 +110,44 @@ TEST(PayloadRedactorTest, RecordHoldsNoCardNumberCvvOrCredential) {
   EXPECT_STREQ(doc["diffs"][2]["new"].GetString(), "[redacted]");
   ASSERT_TRUE(doc["new"]["body"]["pan"].IsUint64());
   EXPECT_EQ(doc["new"]["body"]["pan"].GetUint64(), 3530110000000000u);
+}
+
+// Sinks budget on ExampleHead before a record is built (pending_example.h): its labels must
+// be the built record's, card numbers in the method and diff paths masked the same way.
+TEST(PayloadRedactorTest, HeadHasTheBuiltRecordsLabels) {
+  PayloadRedactor redactor(Rules(R"(["$..cvv"])"));
+  Request request{"4111111111111111", "/pay", {}, ""};
+  Comparison comparison{{Diff{"$['4012888888881881'].amount", DiffKind::kValue, "1", "2"},
+                         Diff{"$.items[3].cvv", DiffKind::kValue, "1", "2"},
+                         Diff{"$.items[4].cvv", DiffKind::kValue, "1", "2"},
+                         Diff{"status", DiffKind::kValue, "200", "201"}},
+                        false,
+                        BodyProblem::kNone,
+                        "",
+                        ""};
+  ExampleInput input;
+  input.endpoint = "/pay";
+  input.request = &request;
+  input.comparison = &comparison;
+  ExampleLimits limits;
+  limits.max_diffs = 3;
+  ExampleRecord head = ExampleHead(input, limits, &redactor);
+  ExampleRecord built = BuildExampleRecord(input, limits, &redactor);
+  EXPECT_EQ(head.method, built.method);
+  EXPECT_EQ(head.fields, built.fields);
+  EXPECT_EQ(head.endpoint, built.endpoint);
+  EXPECT_EQ(head.outcome, built.outcome);
+  EXPECT_TRUE(head.json.empty());
+  EXPECT_EQ(head.method.find("4111111111111111"), std::string::npos);
+  EXPECT_EQ(head.fields,
+            (std::vector<std::string>{"$['4012880000051881'].amount", "$.items[*].cvv"}));
+
+  PendingExample pending(input, limits, &redactor);
+  EXPECT_FALSE(pending.built());
+  EXPECT_EQ(pending.head().fields, head.fields);
+  const std::shared_ptr<const ExampleRecord> first = pending.Record();
+  EXPECT_EQ(pending.Record().get(), first.get());  // built once
+  EXPECT_EQ(first->json, built.json);
 }
 
 TEST(PayloadRedactorTest, CredentialHeadersStayRedactedByDefault) {

@@ -127,6 +127,27 @@ TEST(JsonlSinkTest, PerFieldBudgetStopsAFlood) {
   EXPECT_EQ(sink.stats().dropped_budget, 980u);
 }
 
+TEST(JsonlSinkTest, BuildsOnlyTheRecordsItsBudgetAdmits) {
+  TempDir dir;
+  std::string path = dir.path() + "/m.jsonl";
+  JsonlSink::Options options = Unbudgeted(path);
+  options.budget.per_field = 2;
+  JsonlSink sink(options);
+  ASSERT_TRUE(sink.Start().ok());
+  testing::MismatchInput input("/a", "$.amount");
+  std::vector<bool> built;
+  for (int i = 0; i < 5; ++i) {
+    PendingExample example(input.Input(), ExampleLimits{}, nullptr);
+    sink.Offer(example);
+    built.push_back(example.built());
+  }
+  sink.Stop();
+  EXPECT_EQ(built, (std::vector<bool>{true, true, false, false, false}));
+  EXPECT_EQ(ReadLines(path).size(), 2u);
+  EXPECT_EQ(sink.stats().dropped_budget, 3u);
+  EXPECT_EQ(sink.stats().offered, 5u);
+}
+
 TEST(JsonlSinkTest, DropsAndCountsWhenTheQueueIsFull) {
   TempDir dir;
   std::string path = dir.path() + "/m.jsonl";

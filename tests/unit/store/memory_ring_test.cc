@@ -87,14 +87,20 @@ TEST(MemoryRingTest, ConcurrentOfferAndRecent) {
   EXPECT_EQ(ring.size(), 50u);
 }
 
+// Counts offers; keeps (and so builds) the record only when `keeps`.
 class CountingSink : public ExampleSink {
  public:
-  void Offer(std::shared_ptr<const ExampleRecord> record) override {
-    last = std::move(record);
+  explicit CountingSink(bool keeps = true) : keeps_(keeps) {}
+  using ExampleSink::Offer;
+  void Offer(PendingExample& example) override {
     ++count;
+    if (keeps_) last = example.Record();
   }
   std::shared_ptr<const ExampleRecord> last;
   int count = 0;
+
+ private:
+  bool keeps_;
 };
 
 TEST(FanoutSinkTest, OffersTheSameRecordToEverySink) {
@@ -107,6 +113,44 @@ TEST(FanoutSinkTest, OffersTheSameRecordToEverySink) {
   EXPECT_EQ(b.count, 1);
   EXPECT_EQ(a.last.get(), record.get());  // shared, not copied
   EXPECT_EQ(b.last.get(), record.get());
+}
+
+TEST(FanoutSinkTest, BuildsARecordOnceForTheSinksThatKeepIt) {
+  CountingSink refuses(false), a, b;
+  FanoutSink fanout({&refuses, &a, &b});
+  testing::MismatchInput input;
+  PendingExample example(input.Input(), ExampleLimits{}, nullptr);
+  fanout.Offer(example);
+  EXPECT_EQ(refuses.count, 1);
+  ASSERT_NE(a.last, nullptr);
+  EXPECT_EQ(a.last.get(), b.last.get());
+  EXPECT_NE(a.last->json.find("\"diffs\":[{\"path\":\"$.x\""), std::string::npos) << a.last->json;
+
+  CountingSink only_refuses(false);
+  FanoutSink none({&only_refuses});
+  PendingExample unwanted(input.Input(), ExampleLimits{}, nullptr);
+  none.Offer(unwanted);
+  EXPECT_FALSE(unwanted.built());
+}
+
+TEST(MemoryRingTest, BuildsOnlyTheRecordsItsBudgetAdmits) {
+  MemoryRing::Options options;
+  options.budget.per_field = 1;
+  options.budget.per_endpoint = 0;
+  MemoryRing ring(options);
+  testing::MismatchInput x("/a", "$.x"), y("/a", "$.y");
+  PendingExample first(x.Input(), ExampleLimits{}, nullptr);
+  ring.Offer(first);
+  EXPECT_TRUE(first.built());
+  PendingExample same_field(x.Input(), ExampleLimits{}, nullptr);
+  ring.Offer(same_field);
+  EXPECT_FALSE(same_field.built());
+  PendingExample new_field(y.Input(), ExampleLimits{}, nullptr);
+  ring.Offer(new_field);
+  EXPECT_TRUE(new_field.built());
+  EXPECT_EQ(ring.size(), 2u);
+  EXPECT_EQ(ring.dropped_budget(), 1u);
+  EXPECT_EQ(ring.Recent("", "", 10).front().get(), new_field.Record().get());
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-// Helpers for the store tests: records with chosen metadata, a temporary directory, and
-// reading a file's lines.
+// Helpers for the store tests: records with chosen metadata, inputs for records built on
+// demand, a temporary directory, and reading a file's lines.
 #ifndef SHADOWDIFF_TESTS_UNIT_STORE_STORE_TEST_UTIL_H_
 #define SHADOWDIFF_TESTS_UNIT_STORE_STORE_TEST_UTIL_H_
 
@@ -11,9 +11,11 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "src/core/example_record.h"
+#include "src/core/pending_example.h"
 
 namespace shadowdiff::testing {
 
@@ -38,6 +40,27 @@ inline std::shared_ptr<const ExampleRecord> MakeRecord(
   record->json += "\"}";
   return record;
 }
+
+// What a mismatch on `endpoint` in `field` builds a record from, for PendingExample.
+struct MismatchInput {
+  explicit MismatchInput(std::string endpoint_label = "/a", std::string field = "$.x")
+      : endpoint(std::move(endpoint_label)) {
+    request.method = "GET";
+    request.target = endpoint;
+    comparison.diffs.push_back(Diff{field, DiffKind::kValue, "1", "2"});
+  }
+  ExampleInput Input() const {
+    ExampleInput input;
+    input.time = Hour(0);
+    input.endpoint = endpoint;
+    input.request = &request;
+    input.comparison = &comparison;
+    return input;
+  }
+  std::string endpoint;
+  Request request;
+  Comparison comparison;
+};
 
 // A fresh directory under the test temp dir, removed with the object.
 class TempDir {
