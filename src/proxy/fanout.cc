@@ -148,8 +148,9 @@ const FanOut::Pools& FanOut::PoolsFor(const LiveConfig& live) {
   const Config& config = *live.config;
   UpstreamOptions options = PoolOptions(config.limits);
   // Keep a pool whose target and options did not change: its idle connections stay warm.
+  // `role` is the targets: key, the label of shadowdiff_upstream_connections.
   auto keep_or_make = [&](std::shared_ptr<UpstreamPool>& pool,
-                          const std::optional<TargetUrl>& target) {
+                          const std::optional<TargetUrl>& target, std::string_view role) {
     if (!target) {
       pool.reset();
       return;
@@ -158,11 +159,13 @@ const FanOut::Pools& FanOut::PoolsFor(const LiveConfig& live) {
         pool->options().connect_timeout == options.connect_timeout) {
       return;
     }
-    pool = std::make_shared<UpstreamPool>(executor_, *target, options);
+    UpstreamGauges* gauges = runtime_.upstream_gauges();
+    pool = std::make_shared<UpstreamPool>(executor_, *target, options,
+                                          gauges != nullptr ? gauges->Register(role) : nullptr);
   };
-  keep_or_make(pools_.old_pool, config.targets.old_target);
-  keep_or_make(pools_.new_pool, config.targets.new_target);
-  keep_or_make(pools_.secondary_pool, config.targets.secondary_target);
+  keep_or_make(pools_.old_pool, config.targets.old_target, "old");
+  keep_or_make(pools_.new_pool, config.targets.new_target, "new");
+  keep_or_make(pools_.secondary_pool, config.targets.secondary_target, "secondary");
   pools_.generation = live.generation;
   return pools_;
 }

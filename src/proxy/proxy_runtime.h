@@ -21,6 +21,7 @@
 namespace shadowdiff {
 
 class ExchangeObserver;
+class UpstreamGauges;
 
 // One admitted shadow call: its in-flight slot and its circuit breaker's admission.
 struct ShadowTicket {
@@ -68,6 +69,9 @@ class ProxyRuntime {
 
   // The embedder's listener for every request's outcome (exchange_observer.h), or null.
   virtual ExchangeObserver* exchange_observer() { return nullptr; }
+
+  // Where upstream pools publish their connection counts (upstream_gauges.h), or null.
+  virtual UpstreamGauges* upstream_gauges() { return nullptr; }
 
   // `capture:` — offers the request as sent to the primary and the primary's result to the
   // capture file when capture is on and the request is sampled. Never blocks (the capture

@@ -346,6 +346,9 @@ void ProxyServer::RefreshScrapedMetrics() {
                                 .dropped_write_error = s.dropped_write_error,
                                 .rotations = s.rotations});
   }
+  upstream_gauges_.Read([this](std::string_view role, uint64_t idle, uint64_t active) {
+    metrics_->SetUpstreamConnections(role, static_cast<double>(idle), static_cast<double>(active));
+  });
 }
 
 void ProxyServer::Capture(const UpstreamRequest& request, const UpstreamResult& primary,

@@ -23,6 +23,7 @@
 #include "src/core/result.h"
 #include "src/proxy/exchange_observer.h"
 #include "src/proxy/proxy_runtime.h"
+#include "src/proxy/upstream_gauges.h"
 
 namespace shadowdiff {
 
@@ -91,6 +92,7 @@ class ProxyServer final : public ProxyRuntime {
   EndpointStats& endpoint_stats() override { return *stats_; }
   PauseGate& pause_gate() override { return *pause_; }
   ExchangeObserver* exchange_observer() override { return observer_.get(); }
+  UpstreamGauges* upstream_gauges() override { return &upstream_gauges_; }
   void Capture(const UpstreamRequest& request, const UpstreamResult& primary,
                std::chrono::system_clock::time_point received_at) override;
 
@@ -124,6 +126,7 @@ class ProxyServer final : public ProxyRuntime {
   // jobs, which give their bytes back when destroyed.
   std::shared_ptr<std::atomic<uint64_t>> compare_bytes_ =
       std::make_shared<std::atomic<uint64_t>>(0);
+  UpstreamGauges upstream_gauges_;  // before io_: the pools hold its gauges
   std::unique_ptr<ComparePool> compare_;
   std::unique_ptr<IoThreads> io_;
   std::unique_ptr<EdgeServer> edge_;

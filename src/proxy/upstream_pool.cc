@@ -114,6 +114,7 @@ class UpstreamPool::Lease {
   Lease(UpstreamPool* pool, std::unique_ptr<UpstreamConnection> connection, bool reused)
       : pool_(pool), connection_(std::move(connection)), reused_(reused) {
     ++pool_->active_;
+    pool_->Publish();
   }
   Lease(Lease&& other) noexcept
       : pool_(other.pool_), connection_(std::move(other.connection_)), reused_(other.reused_) {}
@@ -152,8 +153,11 @@ struct UpstreamPool::Started {
 };
 
 UpstreamPool::UpstreamPool(asio::any_io_executor executor, TargetUrl target,
-                           UpstreamOptions options)
-    : executor_(std::move(executor)), target_(std::move(target)), options_(options) {}
+                           UpstreamOptions options, std::shared_ptr<UpstreamPoolGauge> gauge)
+    : executor_(std::move(executor)),
+      target_(std::move(target)),
+      options_(options),
+      gauge_(std::move(gauge)) {}
 
 UpstreamPool::~UpstreamPool() = default;
 
@@ -163,6 +167,13 @@ void UpstreamPool::PruneIdle() {
     idle_.front()->Close();
     idle_.pop_front();
   }
+  Publish();
+}
+
+void UpstreamPool::Publish() {
+  if (gauge_ == nullptr) return;
+  gauge_->idle.store(static_cast<uint32_t>(idle_.size()), std::memory_order_relaxed);
+  gauge_->active.store(static_cast<uint32_t>(active_), std::memory_order_relaxed);
 }
 
 void UpstreamPool::Release(std::unique_ptr<UpstreamConnection> connection, bool reusable) {
@@ -175,6 +186,7 @@ void UpstreamPool::Release(std::unique_ptr<UpstreamConnection> connection, bool 
   } else {
     connection->Close();
   }
+  Publish();
 }
 
 asio::awaitable<UpstreamPool::Lease> UpstreamPool::Acquire(Clock::time_point deadline,

@@ -32,6 +32,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 
 #include "src/core/net_address.h"
+#include "src/proxy/upstream_gauges.h"
 #include "src/proxy/upstream_types.h"
 
 namespace shadowdiff {
@@ -43,7 +44,9 @@ class UpstreamPool {
  public:
   using Clock = std::chrono::steady_clock;
 
-  UpstreamPool(boost::asio::any_io_executor executor, TargetUrl target, UpstreamOptions options);
+  // `gauge` (may be null) receives the pool's idle and active counts as they change.
+  UpstreamPool(boost::asio::any_io_executor executor, TargetUrl target, UpstreamOptions options,
+               std::shared_ptr<UpstreamPoolGauge> gauge = nullptr);
   ~UpstreamPool();
   UpstreamPool(const UpstreamPool&) = delete;
   UpstreamPool& operator=(const UpstreamPool&) = delete;
@@ -110,6 +113,8 @@ class UpstreamPool {
   boost::asio::awaitable<Lease> Connect(Clock::time_point deadline, UpstreamResult& result);
   // Returns a leased connection: kept idle when reusable and there is room, else closed.
   void Release(std::unique_ptr<UpstreamConnection> connection, bool reusable);
+  // Stores idle_.size() and active_ into gauge_ (after every change of either).
+  void Publish();
 
   boost::asio::any_io_executor executor_;
   TargetUrl target_;
@@ -118,6 +123,7 @@ class UpstreamPool {
   std::deque<std::unique_ptr<UpstreamConnection>> idle_;
   size_t active_ = 0;
   uint64_t opened_ = 0;
+  std::shared_ptr<UpstreamPoolGauge> gauge_;
 };
 
 }  // namespace shadowdiff

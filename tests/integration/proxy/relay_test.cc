@@ -138,6 +138,35 @@ TEST_F(RelayTest, KeepAliveClientConnectionAndReusedPrimaryConnection) {
   for (size_t i = 0; i < requests.size(); ++i) EXPECT_EQ(requests[i].index_on_connection, i);
 }
 
+// shadowdiff_upstream_connections on the admin /metrics: the pooled connections of every
+// I/O thread, by target role.
+TEST_F(RelayTest, UpstreamConnectionGaugesCountThePools) {
+  ASSERT_TRUE(StartProxy(kConfig));
+  RawClient client(port());
+  ASSERT_TRUE(client.connected());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(client.Send(RequestBytes("GET", "/r")));
+    ASSERT_TRUE(client.ReadResponse().ok) << "request " << i;
+  }
+  ASSERT_TRUE(WaitForRequestsCounted("/r", 3));
+  // One client connection is served by one I/O thread: one pooled connection per target,
+  // idle once both sides are done.
+  auto gauge = [](const ::shadowdiff::testing::Exposition& e, const char* target,
+                  const char* state) {
+    return e.Value("shadowdiff_upstream_connections", {{"target", target}, {"state", state}})
+        .value_or(-1);
+  };
+  HttpResponse scrape = Admin("GET", "/metrics");
+  ASSERT_TRUE(scrape.ok);
+  auto exposition = ::shadowdiff::testing::ParseExposition(scrape.body);
+  EXPECT_EQ(gauge(exposition, "old", "idle"), 1) << scrape.body;
+  EXPECT_EQ(gauge(exposition, "new", "idle"), 1);
+  EXPECT_EQ(gauge(exposition, "old", "active"), 0);
+  EXPECT_EQ(gauge(exposition, "new", "active"), 0);
+  EXPECT_EQ(old_->connections_accepted(), 1u);
+  EXPECT_EQ(new_->connections_accepted(), 1u);
+}
+
 TEST_F(RelayTest, HeadGetsHeadersOnlyAndTheConnectionStaysInSync) {
   old_->SetReply(FakeReply::Json(200, R"({"a":"0123456789"})").WithHeader("ETag", "\"v1\""));
   ASSERT_TRUE(StartProxy(kConfig));
