@@ -5,7 +5,9 @@
 // document is a few flat allocations that a JsonScratch reuses across parses. Strings hold
 // their decoded bytes, numbers their exact source text (compared by json_number.h), and
 // containers the byte span of their source text (for the byte-equal fast path and for
-// rendering). Offsets are 32-bit: JsonParser refuses texts of 4 GiB or more.
+// rendering). The byte buffer is the parser's copy of the source text, with each string
+// decoded in place at the start of its source span (decoding never lengthens a string).
+// Offsets are 32-bit: JsonParser refuses texts of 4 GiB or more.
 //
 // Ownership: the document refers to the source text it was parsed from (text()), which must
 // outlive every use of the document. Not thread-safe; owned by a JsonScratch.
@@ -23,7 +25,8 @@ enum class JsonType : uint8_t { kNull, kFalse, kTrue, kNumber, kString, kArray, 
 
 struct JsonNode {
   JsonType type = JsonType::kNull;
-  // kString / kNumber: offset and length of the bytes in JsonDocument::bytes.
+  // kString / kNumber: offset and length of the bytes in JsonDocument::bytes_ (for a number,
+  // also its offset in the source text).
   // kArray: index of the first element, element count.
   // kObject: index of the first key node, member count (children are 2 * count nodes).
   uint32_t a = 0;

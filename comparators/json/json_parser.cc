@@ -1,21 +1,50 @@
 #include "comparators/json/json_parser.h"
 
 #include <rapidjson/error/en.h>
-#include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
+#include <bit>
 #include <cstring>
 #include <limits>
 
 namespace shadowdiff {
 namespace {
 
-// UTF-8 is validated by DocumentBuilder (ValidUtf8, with an ASCII fast path) rather than by
-// RapidJSON's per-character validator, which is the parser's largest cost; on a failure the
-// text is parsed once more with kParseValidateEncodingFlag for RapidJSON's exact offset.
-constexpr unsigned kParseFlags =
-    rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag;
+// Strings are decoded in place in the document's copy of the text (kParseInsituFlag), so a
+// string's bytes are neither pushed on RapidJSON's stack nor copied again into the document.
+// UTF-8 is validated by the parser (see StringsValidUtf8) rather than by RapidJSON's
+// per-character validator, the parser's largest cost; on a failure the text is parsed once
+// more with kParseValidateEncodingFlag for RapidJSON's exact offset.
+constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag |
+                                 rapidjson::kParseNumbersAsStringsFlag |
+                                 rapidjson::kParseInsituFlag;
 constexpr unsigned kValidatingParseFlags = kParseFlags | rapidjson::kParseValidateEncodingFlag;
+
+// Zero bytes after the copy's end: its NUL terminator, the 8-byte reads of CopyPlainRun past
+// it, and the up to 3 bytes RapidJSON's validator reads after a truncated UTF-8 sequence.
+constexpr size_t kCopyPadding = 8;
+
+constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+constexpr uint64_t kHigh = 0x8080808080808080ULL;
+constexpr uint64_t Repeat(unsigned char c) { return 0x0101010101010101ULL * c; }
+
+// The high bit of each byte of `w` that is below `bound` (at most 0x80), exactly: the sums
+// stay within their byte, unlike the usual borrow trick.
+uint64_t BytesBelow(uint64_t w, unsigned char bound) {
+  return ~(((w & kLow7) + Repeat(0x80 - bound)) | w) & kHigh;
+}
+
+// The high bit of each byte of `w` that ends a plain run of string text: '"', '\\' or a
+// control character.
+uint64_t StringStops(uint64_t w) {
+  return BytesBelow(w, 0x20) | BytesBelow(w ^ Repeat('"'), 1) | BytesBelow(w ^ Repeat('\\'), 1);
+}
+
+// Index, in memory order, of the first byte of a word whose high bit `mask` (non-zero) has.
+size_t FirstMarked(uint64_t mask) {
+  if constexpr (std::endian::native == std::endian::little) return std::countr_zero(mask) / 8;
+  return std::countl_zero(mask) / 8;
+}
 
 // True when `s` is well-formed UTF-8 (RFC 3629: no overlongs, surrogates or code points past
 // U+10FFFF). RapidJSON writes \u escapes as UTF-8, so decoded strings are checked as a whole.
@@ -23,11 +52,11 @@ bool ValidUtf8(const char* s, size_t n) {
   const auto* p = reinterpret_cast<const unsigned char*>(s);
   size_t i = 0;
   while (i < n) {
-    if (i + 8 <= n) {
-      uint64_t word;
-      std::memcpy(&word, p + i, 8);
-      if ((word & 0x8080808080808080ULL) == 0) {
-        i += 8;
+    if (i + 16 <= n) {
+      uint64_t words[2];
+      std::memcpy(words, p + i, 16);
+      if (((words[0] | words[1]) & kHigh) == 0) {
+        i += 16;
         continue;
       }
     }
@@ -61,17 +90,87 @@ bool ValidUtf8(const char* s, size_t n) {
   return true;
 }
 
+// True when every string of `text` decodes to valid UTF-8, so that none needs checking: the
+// text is valid UTF-8 (then so is each string's raw text, which lies between ASCII quotes)
+// and has no \u escape (the one escape that can decode to invalid UTF-8: a lone surrogate).
+bool StringsValidUtf8(std::string_view text) {
+  return text.find("\\u") == std::string_view::npos && ValidUtf8(text.data(), text.size());
+}
+
+// The reader's input: the document's copy of the text, followed by kCopyPadding zero bytes,
+// into which strings are decoded in place (RapidJSON's GenericInsituStringStream, as a type of
+// our own so that CopyPlainRun below can serve it). A NUL byte reads as the end of input.
+struct InsituStream {
+  typedef char Ch;
+  explicit InsituStream(char* copy) : src(copy), head(copy) {}
+  char Peek() const { return *src; }
+  char Take() { return *src++; }
+  size_t Tell() const { return static_cast<size_t>(src - head); }
+  char* PutBegin() { return dst = src; }
+  void Put(char c) { *dst++ = c; }
+  size_t PutEnd(char* begin) { return static_cast<size_t>(dst - begin); }
+
+  char* src;            // next byte to read
+  char* dst = nullptr;  // next byte of the string being decoded (at or before src)
+  char* head;           // the copy's first byte
+};
+
+// Moves the plain bytes at `s` (up to the next '"', '\\' or control character) to the string
+// being decoded, 8 at a time: what RapidJSON would otherwise do one byte at a time.
+void CopyPlainRun(InsituStream& s) {
+  for (;;) {
+    uint64_t w;
+    std::memcpy(&w, s.src, 8);  // in bounds: the run ends at the NUL terminator, at the latest
+    const uint64_t stops = StringStops(w);
+    if (stops != 0) {
+      const size_t n = FirstMarked(stops);
+      if (s.dst != s.src) std::memmove(s.dst, s.src, n);
+      s.src += n;
+      s.dst += n;
+      return;
+    }
+    std::memcpy(s.dst, &w, 8);  // dst <= src: bytes not yet read are not overwritten
+    s.src += 8;
+    s.dst += 8;
+  }
+}
+
+}  // namespace
+}  // namespace shadowdiff
+
+// Copied by value inside the reader's functions, as RapidJSON's own in-place stream is. Also
+// what makes RawNumber's pointer right in place: RapidJSON 1.1 takes it from the stream before
+// the local copy is written back, i.e. at the number's first byte.
+template <>
+struct rapidjson::StreamTraits<shadowdiff::InsituStream> {
+  enum { copyOptimization = 1 };
+};
+
+// RapidJSON's hook for scanning plain string text in bulk (its SSE versions serve only its own
+// streams); called before each character when not validating encoding.
+template <>
+template <>
+inline void rapidjson::Reader::ScanCopyUnescapedString(shadowdiff::InsituStream& is,
+                                                       shadowdiff::InsituStream&) {
+  shadowdiff::CopyPlainRun(is);
+}
+
+namespace shadowdiff {
+namespace {
+
 // SAX handler that appends finished values to `values` and, when a container closes, moves
 // its children from the end of `values` into the document's node vector (contiguously).
+// Strings and numbers are left where the reader put them in the document's copy of the text.
 class DocumentBuilder {
  public:
-  // `original` is the caller's text; number text is read from it (see RawNumber).
-  DocumentBuilder(std::string_view original, std::vector<JsonNode>* nodes, std::string* bytes,
+  // `copy` is the document's copy of the text, that `stream` reads. Strings are checked for
+  // valid UTF-8 when `check_strings` (see StringsValidUtf8).
+  DocumentBuilder(const char* copy, bool check_strings, std::vector<JsonNode>* nodes,
                   std::vector<JsonNode>* values, std::vector<uint32_t>* open,
-                  const rapidjson::MemoryStream* stream, size_t max_depth)
-      : original_(original),
+                  const InsituStream* stream, size_t max_depth)
+      : copy_(copy),
+        check_strings_(check_strings),
         nodes_(nodes),
-        bytes_(bytes),
         values_(values),
         open_(open),
         stream_(stream),
@@ -79,6 +178,8 @@ class DocumentBuilder {
 
   bool too_deep() const { return too_deep_; }
   bool bad_utf8() const { return bad_utf8_; }
+  // After a successful parse: the root value.
+  const JsonNode& root() const { return (*values_)[0]; }
 
   bool Null() { return Push(JsonType::kNull); }
   bool Bool(bool b) { return Push(b ? JsonType::kTrue : JsonType::kFalse); }
@@ -88,10 +189,10 @@ class DocumentBuilder {
   bool Int64(int64_t) { return false; }
   bool Uint64(uint64_t) { return false; }
   bool Double(double) { return false; }
-  bool RawNumber(const char*, rapidjson::SizeType length, bool) {
-    // The number's own text from the original input (the parsed text may hold a placeholder
-    // of the same length; see ReplaceHugeNumbers). Tell() is just past the number.
-    return PushBytes(JsonType::kNumber, original_.data() + stream_->Tell() - length, length);
+  // The number's text in the copy (where the copy holds a placeholder, see
+  // ReplaceHugeNumbers, Parse puts the original digits back).
+  bool RawNumber(const char* text, rapidjson::SizeType length, bool) {
+    return PushBytes(JsonType::kNumber, text, length);
   }
   bool String(const char* text, rapidjson::SizeType length, bool) {
     return CheckedString(text, length);
@@ -106,7 +207,7 @@ class DocumentBuilder {
 
  private:
   bool CheckedString(const char* text, size_t length) {
-    if (!ValidUtf8(text, length)) {
+    if (check_strings_ && !ValidUtf8(text, length)) {
       bad_utf8_ = true;
       return false;
     }
@@ -115,16 +216,16 @@ class DocumentBuilder {
   bool Push(JsonType type) {
     JsonNode node;
     node.type = type;
-    values_->push_back(node);
+    Append(node);
     return true;
   }
+  // `text` lies in the copy (decoded in place).
   bool PushBytes(JsonType type, const char* text, size_t length) {
     JsonNode node;
     node.type = type;
-    node.a = static_cast<uint32_t>(bytes_->size());
+    node.a = static_cast<uint32_t>(text - copy_);
     node.b = static_cast<uint32_t>(length);
-    bytes_->append(text, length);
-    values_->push_back(node);
+    Append(node);
     return true;
   }
   bool Open() {
@@ -145,18 +246,25 @@ class DocumentBuilder {
     node.begin = open_->back();
     node.end = static_cast<uint32_t>(stream_->Tell() + 1);  // Tell() is the closing bracket
     open_->pop_back();
-    nodes_->insert(nodes_->end(), values_->end() - static_cast<std::ptrdiff_t>(n), values_->end());
-    values_->resize(values_->size() - n);
-    values_->push_back(node);
+    const auto last = values_->begin() + static_cast<std::ptrdiff_t>(count_);
+    nodes_->insert(nodes_->end(), last - static_cast<std::ptrdiff_t>(n), last);
+    count_ -= n;
+    Append(node);
     return true;
   }
+  // *values_ is a stack of count_ nodes in a vector that only grows: no call per value.
+  void Append(const JsonNode& node) {
+    if (count_ == values_->size()) values_->resize(2 * count_ + 64);
+    (*values_)[count_++] = node;
+  }
 
-  std::string_view original_;
+  const char* copy_;
+  bool check_strings_;
   std::vector<JsonNode>* nodes_;  // the document's
-  std::string* bytes_;            // the document's
   std::vector<JsonNode>* values_;
+  size_t count_ = 0;  // values in *values_
   std::vector<uint32_t>* open_;
-  const rapidjson::MemoryStream* stream_;
+  const InsituStream* stream_;
   size_t max_depth_;
   bool too_deep_ = false;
   bool bad_utf8_ = false;
@@ -205,8 +313,8 @@ bool IsNumberChar(char c) {
 // RapidJSON 1.1 refuses valid numbers outside the double range ("number too big") even when
 // asked to keep numbers as text. Copies `text` to *out with every such candidate (a number
 // with an exponent, or of 300+ characters) outside strings replaced by a same-length
-// in-range placeholder "0.000...", so that offsets are unchanged and RawNumber can read the
-// original digits back.
+// in-range placeholder "0.000...", so that offsets are unchanged and the original digits can
+// be put back (JsonParser::RestoreNumbers).
 void ReplaceHugeNumbers(std::string_view text, std::string* out) {
   out->assign(text);
   bool in_string = false;
@@ -263,12 +371,10 @@ JsonParseOutcome JsonParser::Parse(std::string_view text, size_t max_depth, Json
   }
   std::string_view parsed = text;
   for (int attempt = 0;; ++attempt) {
-    doc->nodes_.clear();
-    doc->bytes_.clear();
-    values_.clear();
-    open_.clear();
-    rapidjson::MemoryStream stream(parsed.data(), parsed.size());
-    DocumentBuilder builder(text, &doc->nodes_, &doc->bytes_, &values_, &open_, &stream, max_depth);
+    const bool check_strings = !StringsValidUtf8(parsed);
+    InsituStream stream(StartPass(parsed, doc));
+    DocumentBuilder builder(stream.head, check_strings, &doc->nodes_, &values_, &open_, &stream,
+                            max_depth);
     const rapidjson::ParseResult result = reader_->reader.Parse<kParseFlags>(stream, builder);
     if (result.Code() == rapidjson::kParseErrorNumberTooBig && attempt == 0) {
       // Rare: parse again with out-of-double-range numbers masked (see ReplaceHugeNumbers).
@@ -278,12 +384,8 @@ JsonParseOutcome JsonParser::Parse(std::string_view text, size_t max_depth, Json
     }
     if (result.IsError() && builder.bad_utf8()) {
       // Rare: let RapidJSON's validating parse name the offset of the bad byte.
-      doc->nodes_.clear();
-      doc->bytes_.clear();
-      values_.clear();
-      open_.clear();
-      rapidjson::MemoryStream again(parsed.data(), parsed.size());
-      DocumentBuilder validating(text, &doc->nodes_, &doc->bytes_, &values_, &open_, &again,
+      InsituStream again(StartPass(parsed, doc));
+      DocumentBuilder validating(again.head, true, &doc->nodes_, &values_, &open_, &again,
                                  max_depth);
       const rapidjson::ParseResult exact =
           reader_->reader.Parse<kValidatingParseFlags>(again, validating);
@@ -312,11 +414,28 @@ JsonParseOutcome JsonParser::Parse(std::string_view text, size_t max_depth, Json
                            : Reason(rapidjson::kParseErrorDocumentRootNotSingular);
       return outcome;
     }
+    doc->root_ = static_cast<uint32_t>(doc->nodes_.size());
+    doc->nodes_.push_back(builder.root());
     break;
   }
-  doc->root_ = static_cast<uint32_t>(doc->nodes_.size());
-  doc->nodes_.push_back(values_.back());
+  if (parsed.data() != text.data()) RestoreNumbers(text, doc);
   return outcome;
+}
+
+char* JsonParser::StartPass(std::string_view parsed, JsonDocument* doc) {
+  doc->nodes_.clear();
+  open_.clear();
+  doc->bytes_.assign(parsed);
+  doc->bytes_.append(kCopyPadding, '\0');
+  return doc->bytes_.data();
+}
+
+void JsonParser::RestoreNumbers(std::string_view text, JsonDocument* doc) {
+  for (const JsonNode& node : doc->nodes_) {
+    if (node.type == JsonType::kNumber) {
+      std::memcpy(doc->bytes_.data() + node.a, text.data() + node.a, node.b);
+    }
+  }
 }
 
 }  // namespace shadowdiff
