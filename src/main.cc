@@ -27,6 +27,14 @@ constexpr std::string_view kUsage =
 
 }  // namespace
 
+// Which malloc the binary links (CMakeLists.txt SHADOWDIFF_ALLOCATOR), for bug reports and
+// benchmark records.
+#ifdef SHADOWDIFF_ALLOCATOR_NAME
+constexpr const char* kAllocator = SHADOWDIFF_ALLOCATOR_NAME;
+#else
+constexpr const char* kAllocator = "system";
+#endif
+
 int main(int argc, char** argv) {
   using namespace shadowdiff::cli;
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -37,7 +45,7 @@ int main(int argc, char** argv) {
   const std::string command = args.front();
   args.erase(args.begin());
   if (command == "--version" || command == "version") {
-    std::cout << "shadowdiff " << SHADOWDIFF_VERSION << "\n";
+    std::cout << "shadowdiff " << SHADOWDIFF_VERSION << " (allocator: " << kAllocator << ")\n";
     return kExitOk;
   }
   if (command == "--help" || command == "-h" || command == "help") {
