@@ -1,7 +1,7 @@
 #include "src/proxy/fanout.h"
 
 #include <chrono>
-#include <cstdio>
+#include <cstdint>
 #include <string>
 #include <utility>
 
@@ -171,10 +171,21 @@ const FanOut::Pools& FanOut::PoolsFor(const LiveConfig& live) {
 }
 
 std::string FanOut::NextShadowId() {
-  char buf[40];
-  std::snprintf(buf, sizeof(buf), "sd-%016llx-%llx", static_cast<unsigned long long>(id_prefix_),
-                static_cast<unsigned long long>(++id_counter_));
-  return buf;
+  // "sd-%016llx-%llx" of (id_prefix_, ++id_counter_), formatted by hand (once per shadowed
+  // request; snprintf cost more than the rest of this function).
+  static constexpr char kHex[] = "0123456789abcdef";
+  const uint64_t counter = ++id_counter_;
+  char buf[3 + 16 + 1 + 16];
+  char* p = buf;
+  *p++ = 's';
+  *p++ = 'd';
+  *p++ = '-';
+  for (int shift = 60; shift >= 0; shift -= 4) *p++ = kHex[(id_prefix_ >> shift) & 0xf];
+  *p++ = '-';
+  int digits = 1;
+  while (digits < 16 && (counter >> (4 * digits)) != 0) ++digits;
+  for (int i = digits - 1; i >= 0; --i) *p++ = kHex[(counter >> (4 * i)) & 0xf];
+  return std::string(buf, static_cast<size_t>(p - buf));
 }
 
 asio::awaitable<HandlerResult> FanOut::Handle(InboundRequest& request, beast::tcp_stream& client) {
@@ -231,11 +242,15 @@ asio::awaitable<HandlerResult> FanOut::Handle(InboundRequest& request, beast::tc
     x.decision = decision;
     x.shadow_id = NextShadowId();
     x.received_at = received_at;
-    x.request = Request{upstream_request.method, upstream_request.target, upstream_request.headers,
-                        upstream_request.body};
+    // x.request is moved in from upstream_request once the primary is done with it (below):
+    // nothing reads it before the last Arrive(), and this coroutine's Arrive() comes after.
     join->pending = 2;
 
-    UpstreamRequest shadow_request = upstream_request;
+    // A copy with room for the Shadow-* fields, so appending them does not regrow the list.
+    UpstreamRequest shadow_request{
+        upstream_request.method, upstream_request.target, {}, upstream_request.body};
+    shadow_request.headers.reserve(upstream_request.headers.size() + 3);
+    shadow_request.headers.assign(upstream_request.headers.begin(), upstream_request.headers.end());
     const std::string_view mode =
         decision.mode == ShadowMode::kRollback ? rollback::kModeRollback : rollback::kModeCompare;
     shadow_request.headers.emplace_back(rollback::kShadowIdHeader, x.shadow_id);
@@ -299,6 +314,10 @@ asio::awaitable<HandlerResult> FanOut::Handle(InboundRequest& request, beast::tc
     result.keep_alive = keep && written;
   }
   if (join) {
+    // upstream_request is not used after this point.
+    join->exchange.request =
+        Request{std::move(upstream_request.method), std::move(upstream_request.target),
+                std::move(upstream_request.headers), std::move(upstream_request.body)};
     join->exchange.primary = std::move(relay.upstream);
     join->Arrive();
   } else {

@@ -16,8 +16,14 @@ std::string_view TrimOws(std::string_view s) {
   return s;
 }
 
-bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
+// Whether `lower` has no ASCII upper-case letter: the fixed names compared below.
+constexpr bool IsLowercase(std::string_view lower) {
+  return std::none_of(lower.begin(), lower.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+bool StartsWithLower(std::string_view s, std::string_view lower_prefix) {
+  return s.size() >= lower_prefix.size() &&
+         EqualsLower(s.substr(0, lower_prefix.size()), lower_prefix);
 }
 
 bool IsToken(std::string_view s) {
@@ -85,17 +91,36 @@ constexpr std::array<std::string_view, 9> kHopByHop = {"connection",
 // Fields a `Connection` header may not remove: the request would lose its routing or framing.
 constexpr std::array<std::string_view, 2> kNeverConnectionNamed = {"host", "content-length"};
 
+static_assert(std::all_of(kHopByHop.begin(), kHopByHop.end(), IsLowercase));
+static_assert(std::all_of(kNeverConnectionNamed.begin(), kNeverConnectionNamed.end(), IsLowercase));
+
+// `list` holds lowercase names (asserted above for the lists of this file).
 template <size_t N>
 bool InList(const std::array<std::string_view, N>& list, std::string_view name) {
   return std::any_of(list.begin(), list.end(),
-                     [&](std::string_view item) { return EqualsIgnoreCase(item, name); });
+                     [&](std::string_view item) { return EqualsLower(name, item); });
 }
 
-// Removes every field named `name`, returning their non-empty values joined by ", ".
-std::string TakeMergedList(HeaderList& headers, std::string_view name) {
+// Bit n set when some name in kHopByHop is n bytes long: most field names are not, and are
+// passed over with one test.
+constexpr uint32_t kHopByHopLengths = [] {
+  uint32_t mask = 0;
+  for (std::string_view name : kHopByHop) mask |= uint32_t{1} << name.size();
+  return mask;
+}();
+static_assert(std::all_of(kHopByHop.begin(), kHopByHop.end(),
+                          [](std::string_view name) { return name.size() < 32; }));
+
+bool IsHopByHop(std::string_view name) {
+  return name.size() < 32 && (kHopByHopLengths >> name.size() & 1) != 0 && InList(kHopByHop, name);
+}
+
+// Removes every field named `lower_name` (lowercase, any case matches), returning their
+// non-empty values joined by ", ".
+std::string TakeMergedList(HeaderList& headers, std::string_view lower_name) {
   std::string merged;
   std::erase_if(headers, [&](const auto& field) {
-    if (!EqualsIgnoreCase(field.first, name)) return false;
+    if (!EqualsLower(field.first, lower_name)) return false;
     std::string_view value = TrimOws(field.second);
     if (!value.empty()) {
       if (!merged.empty()) merged += ", ";
@@ -107,30 +132,6 @@ std::string TakeMergedList(HeaderList& headers, std::string_view name) {
 }
 
 }  // namespace
-
-bool IsTokenChar(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  switch (c) {
-    case '!':
-    case '#':
-    case '$':
-    case '%':
-    case '&':
-    case '\'':
-    case '*':
-    case '+':  // NOLINT
-    case '-':
-    case '.':
-    case '^':
-    case '_':
-    case '`':
-    case '|':
-    case '~':  // NOLINT
-      return true;
-    default:
-      return false;
-  }
-}
 
 RawHeadScanner::State RawHeadScanner::Refuse(int status, std::string_view reason) {
   refusal_ = Refusal{status, reason};
@@ -183,8 +184,7 @@ HeadVerdict CheckRequestHead(std::string_view method, std::string_view target, u
   if (method == "CONNECT") return Refuse(501, "CONNECT is not supported");
   if (target.empty() || !IsTargetText(target)) return Refuse(400, "malformed request-target");
   bool target_ok = target.front() == '/' || (target == "*" && method == "OPTIONS") ||
-                   StartsWithIgnoreCase(target, "http://") ||
-                   StartsWithIgnoreCase(target, "https://");
+                   StartsWithLower(target, "http://") || StartsWithLower(target, "https://");
   if (!target_ok) return Refuse(400, "malformed request-target");
 
   // Fields: syntax, then the framing fields counted.
@@ -195,15 +195,15 @@ HeadVerdict CheckRequestHead(std::string_view method, std::string_view target, u
   for (const auto& [name, value] : headers) {
     if (!IsToken(name)) return Refuse(400, "malformed header field name");
     if (!IsFieldValue(value)) return Refuse(400, "malformed header field value");
-    if (EqualsIgnoreCase(name, "content-length")) {
+    if (EqualsLower(name, "content-length")) {
       ++content_length_count;
       content_length = &value;
-    } else if (EqualsIgnoreCase(name, "transfer-encoding")) {
+    } else if (EqualsLower(name, "transfer-encoding")) {
       ++transfer_encoding_count;
       transfer_encoding = &value;
-    } else if (EqualsIgnoreCase(name, "host")) {
+    } else if (EqualsLower(name, "host")) {
       ++host_count;
-    } else if (EqualsIgnoreCase(name, "expect")) {
+    } else if (EqualsLower(name, "expect")) {
       ++expect_count;
       expect = &value;
     }
@@ -215,7 +215,7 @@ HeadVerdict CheckRequestHead(std::string_view method, std::string_view target, u
     if (content_length_count > 0) return Refuse(400, "Transfer-Encoding with Content-Length");
     if (transfer_encoding_count > 1) return Refuse(400, "repeated Transfer-Encoding");
     if (version == 10) return Refuse(400, "Transfer-Encoding on HTTP/1.0");
-    if (!EqualsIgnoreCase(TrimOws(*transfer_encoding), "chunked")) {
+    if (!EqualsLower(TrimOws(*transfer_encoding), "chunked")) {
       return Refuse(400, "Transfer-Encoding other than chunked");
     }
     verdict.framing.kind = BodyFraming::Kind::kChunked;
@@ -237,7 +237,7 @@ HeadVerdict CheckRequestHead(std::string_view method, std::string_view target, u
 
   if (expect_count > 1) return Refuse(417, "unsupported Expect");
   if (expect_count == 1) {
-    if (!EqualsIgnoreCase(TrimOws(*expect), "100-continue")) {
+    if (!EqualsLower(TrimOws(*expect), "100-continue")) {
       return Refuse(417, "unsupported Expect");
     }
     // HTTP/1.0 servers must ignore 100-continue (RFC 9110 §10.1.1).
@@ -248,24 +248,27 @@ HeadVerdict CheckRequestHead(std::string_view method, std::string_view target, u
 }
 
 void StripHopByHop(HeaderList& headers) {
-  std::vector<std::string> named;  // fields listed in Connection
+  // Fields listed in Connection, other than those removed anyway (`Connection: keep-alive`,
+  // the common case, lists none). Copies: erasing below moves the values they come from.
+  std::vector<std::string> named;
   for (const auto& [name, value] : headers) {
-    if (!EqualsIgnoreCase(name, "connection")) continue;
+    if (!EqualsLower(name, "connection")) continue;
     ForEachListElement(value, [&](std::string_view token) {
-      if (!InList(kNeverConnectionNamed, token)) named.emplace_back(token);
+      if (!InList(kNeverConnectionNamed, token) && !IsHopByHop(token)) {
+        named.emplace_back(token);
+      }
     });
   }
   std::erase_if(headers, [&](const auto& field) {
     const std::string& name = field.first;
-    if (InList(kHopByHop, name)) return true;
+    if (IsHopByHop(name)) return true;
     return std::any_of(named.begin(), named.end(),
                        [&](const std::string& n) { return EqualsIgnoreCase(n, name); });
   });
 }
 
 void StripShadowHeaders(HeaderList& headers) {
-  std::erase_if(headers,
-                [](const auto& field) { return StartsWithIgnoreCase(field.first, "shadow-"); });
+  std::erase_if(headers, [](const auto& field) { return StartsWithLower(field.first, "shadow-"); });
 }
 
 std::string ForwardedNode(std::string_view client_ip) {

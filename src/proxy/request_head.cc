@@ -1,6 +1,8 @@
 #include "src/proxy/request_head.h"
 
 #include <algorithm>
+#include <iterator>
+#include <tuple>
 #include <utility>
 
 #include <boost/asio/buffer.hpp>
@@ -63,9 +65,14 @@ HeadVerdict ParseRequestHead(std::string_view head, const EdgeOptions& options,
   }
 
   const auto& message = parser.get();
+  // Sized once: the fields, and the two AppendForwardedFor adds.
   HeaderList headers;
+  headers.reserve(static_cast<size_t>(std::distance(message.begin(), message.end())) + 2);
   for (const auto& field : message) {
-    headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    const std::string_view name = field.name_string();
+    const std::string_view value = field.value();
+    headers.emplace_back(std::piecewise_construct, std::forward_as_tuple(name.data(), name.size()),
+                         std::forward_as_tuple(value.data(), value.size()));
   }
   verdict = CheckRequestHead(message.method_string(), message.target(), message.version(), headers,
                              options.max_request_body_bytes);
@@ -79,7 +86,7 @@ HeadVerdict ParseRequestHead(std::string_view head, const EdgeOptions& options,
   StripHopByHop(headers);
   StripShadowHeaders(headers);
   // The edge answers 100-continue itself and forwards a complete body.
-  std::erase_if(headers, [](const auto& field) { return EqualsIgnoreCase(field.first, "expect"); });
+  std::erase_if(headers, [](const auto& field) { return EqualsLower(field.first, "expect"); });
   AppendForwardedFor(headers, client_ip);
   out.headers = std::move(headers);
   return verdict;

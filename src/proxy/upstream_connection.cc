@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <tuple>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -18,6 +19,9 @@ using boost::system::error_code;
 
 namespace {
 constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
+// Room reserved for a response head's fields when its status line is parsed: more than most
+// APIs send, so the list is not regrown field by field.
+constexpr size_t kExpectedFields = 16;
 }  // namespace
 
 bool UpstreamConnection::LooksAlive() {
@@ -51,11 +55,15 @@ void UpstreamResponseParser::on_response_impl(int code, string_view reason, int 
   status_ = code;
   reason_.assign(reason.data(), reason.size());
   (void)version;
+  // Once per head, so the fields below are appended without regrowing the list.
+  fields_.reserve(kExpectedFields);
 }
 
 void UpstreamResponseParser::on_field_impl(http::field, string_view name, string_view value,
                                            error_code&) {
-  fields_.emplace_back(std::string(name), std::string(value));
+  // Built in place: no temporary strings moved into the pair.
+  fields_.emplace_back(std::piecewise_construct, std::forward_as_tuple(name.data(), name.size()),
+                       std::forward_as_tuple(value.data(), value.size()));
 }
 
 size_t UpstreamResponseParser::Store(string_view body, error_code& ec) {

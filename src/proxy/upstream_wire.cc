@@ -1,6 +1,7 @@
 // Wire text of the upstream side; the header states the contracts.
 #include "src/proxy/upstream_wire.h"
 
+#include <charconv>
 #include <cstdio>
 
 #include "src/proxy/http_guard.h"
@@ -17,8 +18,12 @@ bool IsToken(std::string_view text) {
 }
 
 // A field value or request target may not contain CR, LF or NUL (they would split the head).
+// One pass with one compare per byte for the common bytes (all of them above CR).
 bool HasLineBreakOrNul(std::string_view text) {
-  return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+  for (unsigned char c : text) {
+    if (c <= '\r' && (c == '\r' || c == '\n' || c == '\0')) return true;
+  }
+  return false;
 }
 
 bool IsRequestTargetSafe(std::string_view target) {
@@ -29,8 +34,8 @@ bool IsRequestTargetSafe(std::string_view target) {
 }
 
 bool IsFramingOrHostField(std::string_view name) {
-  return EqualsIgnoreCase(name, "host") || EqualsIgnoreCase(name, "content-length") ||
-         EqualsIgnoreCase(name, "transfer-encoding") || EqualsIgnoreCase(name, "connection");
+  return EqualsLower(name, "host") || EqualsLower(name, "content-length") ||
+         EqualsLower(name, "transfer-encoding") || EqualsLower(name, "connection");
 }
 
 void AppendField(std::string& out, std::string_view name, std::string_view value) {
@@ -60,14 +65,30 @@ std::string_view UpstreamStatusName(UpstreamStatus status) {
   return "unknown";
 }
 
-std::string HostHeaderValue(const TargetUrl& target) {
-  if (target.address.port == 80) {
-    if (target.address.host.find(':') != std::string::npos) {
-      return "[" + target.address.host + "]";
-    }
-    return target.address.host;
+namespace {
+
+// Appends HostHeaderValue(target) to `out` (no temporary strings: once per request sent).
+void AppendHostHeaderValue(std::string& out, const TargetUrl& target) {
+  const std::string& host = target.address.host;
+  const bool ipv6 = host.find(':') != std::string::npos;
+  if (ipv6) out.push_back('[');
+  out.append(host);
+  if (ipv6) out.push_back(']');
+  if (target.address.port != 80) {
+    char port[8];
+    auto [end, ec] = std::to_chars(port, port + sizeof(port), target.address.port);
+    (void)ec;  // a uint16_t always fits
+    out.push_back(':');
+    out.append(port, end);
   }
-  return target.address.ToString();
+}
+
+}  // namespace
+
+std::string HostHeaderValue(const TargetUrl& target) {
+  std::string value;
+  AppendHostHeaderValue(value, target);
+  return value;
 }
 
 Result<std::string> SerializeRequestHead(const UpstreamRequest& request, const TargetUrl& target) {
@@ -91,7 +112,9 @@ Result<std::string> SerializeRequestHead(const UpstreamRequest& request, const T
     head.append(request.target);
   }
   head.append(" HTTP/1.1\r\n");
-  AppendField(head, "Host", HostHeaderValue(target));
+  head.append("Host: ");
+  AppendHostHeaderValue(head, target);
+  head.append("\r\n");
   for (const auto& [name, value] : request.headers) {
     if (!IsToken(name) || HasLineBreakOrNul(value)) {
       return Error{"request header field '" + name +
@@ -126,10 +149,17 @@ std::string ComposeResponseHead(int status, std::string_view reason, const Heade
   size_t estimate = 64;
   for (const auto& [name, value] : headers) estimate += name.size() + value.size() + 4;
   head.reserve(estimate);
-  char status_text[8];
-  std::snprintf(status_text, sizeof(status_text), "%03d", status);
   head.append("HTTP/1.1 ");
-  head.append(status_text);
+  if (status >= 0 && status <= 999) {  // always, from Beast's parser: three digits
+    const char digits[3] = {static_cast<char>('0' + status / 100),
+                            static_cast<char>('0' + status / 10 % 10),
+                            static_cast<char>('0' + status % 10)};
+    head.append(digits, 3);
+  } else {
+    char status_text[16];
+    std::snprintf(status_text, sizeof(status_text), "%03d", status);
+    head.append(status_text);
+  }
   head.push_back(' ');
   head.append(reason);
   head.append("\r\n");
@@ -137,7 +167,7 @@ std::string ComposeResponseHead(int status, std::string_view reason, const Heade
       framing == RelayFraming::kNone && status != 204 && !(status >= 100 && status < 200);
   bool length_written = false;
   for (const auto& [name, value] : headers) {
-    if (EqualsIgnoreCase(name, "content-length")) {
+    if (EqualsLower(name, "content-length")) {
       if (framing == RelayFraming::kContentLength && !length_written && content_length) {
         AppendField(head, name, std::to_string(*content_length));
         length_written = true;

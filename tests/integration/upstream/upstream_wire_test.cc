@@ -44,6 +44,30 @@ TEST(SerializeRequestHeadTest, RefusesFieldsThatCouldSplitTheHead) {
       SerializeRequestHead({"GET", "/", {{"X", std::string("a\0b", 3)}}, ""}, target).ok());
 }
 
+TEST(SerializeRequestHeadTest, RefusesEveryByteThatCouldSplitTheHeadAnywhereInAValue) {
+  TargetUrl target = Target("http://svc");
+  for (char bad : {'\r', '\n', '\0'}) {
+    for (std::string value : {std::string(1, bad), "a" + std::string(1, bad),
+                              std::string(1, bad) + "a", "ab" + std::string(1, bad) + "cd"}) {
+      EXPECT_FALSE(SerializeRequestHead({"GET", "/", {{"X", value}}, ""}, target).ok())
+          << static_cast<int>(bad);
+    }
+  }
+  // Other control bytes and obs-text pass through: the edge's guard decides about those.
+  EXPECT_TRUE(SerializeRequestHead({"GET", "/", {{"X", "a\tb\x0b\x0c\x7f\xff"}}, ""}, target).ok());
+}
+
+TEST(HostHeaderValueTest, PortOnlyWhenNot80AndIpv6Bracketed) {
+  EXPECT_EQ(HostHeaderValue(Target("http://svc")), "svc");
+  EXPECT_EQ(HostHeaderValue(Target("http://svc:8080")), "svc:8080");
+  EXPECT_EQ(HostHeaderValue(Target("http://10.0.0.1:65535")), "10.0.0.1:65535");
+  EXPECT_EQ(HostHeaderValue(Target("http://[::1]")), "[::1]");
+  EXPECT_EQ(HostHeaderValue(Target("http://[::1]:8001")), "[::1]:8001");
+  UpstreamRequest request{"GET", "/", {}, ""};
+  EXPECT_EQ(*SerializeRequestHead(request, Target("http://[::1]:8001")),
+            "GET / HTTP/1.1\r\nHost: [::1]:8001\r\n\r\n");
+}
+
 TEST(IsRetryableMethodTest, OnlySafeMethods) {
   EXPECT_TRUE(IsRetryableMethod("GET"));
   EXPECT_TRUE(IsRetryableMethod("HEAD"));
@@ -89,6 +113,15 @@ TEST(ComposeResponseHeadTest, HeadAnswerKeepsLengthButNoContentDropsIt) {
   EXPECT_EQ(ComposeResponseHead(204, "No Content", {{"Content-Length", "0"}}, RelayFraming::kNone,
                                 std::nullopt, 11, true),
             "HTTP/1.1 204 No Content\r\n\r\n");
+}
+
+TEST(ComposeResponseHeadTest, StatusIsThreeDigits) {
+  EXPECT_EQ(ComposeResponseHead(42, "X", {}, RelayFraming::kNone, std::nullopt, 11, true),
+            "HTTP/1.1 042 X\r\n\r\n");
+  EXPECT_EQ(ComposeResponseHead(999, "X", {}, RelayFraming::kNone, std::nullopt, 11, true),
+            "HTTP/1.1 999 X\r\n\r\n");
+  EXPECT_EQ(ComposeResponseHead(100, "X", {}, RelayFraming::kNone, std::nullopt, 11, true),
+            "HTTP/1.1 100 X\r\n\r\n");
 }
 
 TEST(ChunkSizeLineTest, LowercaseHex) {

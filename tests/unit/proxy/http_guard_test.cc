@@ -272,6 +272,16 @@ TEST(StripHopByHop, FieldsNamedByConnection) {
   EXPECT_THAT(h, ElementsAre(Pair("X-Kept", "3")));
 }
 
+TEST(StripHopByHop, ConnectionNamingFixedListFieldsInAnyCase) {
+  HeaderList h = {{"TE", "trailers"},
+                  {"Connection", "UPGRADE, te, X-Custom"},
+                  {"upgrade", "h2c"},
+                  {"x-CUSTOM", "1"},
+                  {"X-Customer", "2"}};
+  StripHopByHop(h);
+  EXPECT_THAT(h, ElementsAre(Pair("X-Customer", "2")));
+}
+
 TEST(StripHopByHop, ConnectionCannotRemoveHostOrContentLength) {
   HeaderList h = {{"Host", "x"}, {"Content-Length", "3"}, {"Connection", "Host, Content-Length"}};
   StripHopByHop(h);
@@ -286,6 +296,37 @@ TEST(StripHopByHop, ResponseDirection) {
                   {"Transfer-Encoding", "chunked"}};
   StripHopByHop(h);
   EXPECT_THAT(h, ElementsAre(Pair("Content-Type", "application/json")));
+}
+
+// ---- the inline helpers ----------------------------------------------------------------------
+
+TEST(IsTokenChar, ExactlyTheRfc9110Set) {
+  const std::string_view specials = "!#$%&'*+-.^_`|~";
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    const bool expected = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') ||
+                          (b >= '0' && b <= '9') || specials.find(c) != std::string_view::npos;
+    EXPECT_EQ(IsTokenChar(c), expected) << b;
+  }
+}
+
+TEST(EqualsLower, AgreesWithEqualsIgnoreCaseForLowercaseNames) {
+  const std::string_view names[] = {"content-length",
+                                    "Content-Length",
+                                    "CONTENT-LENGTH",
+                                    "content-lengt",
+                                    "content-lengthh",
+                                    "content_length",
+                                    "",
+                                    "c\xc3ntent-length",
+                                    std::string_view("Content-Length\0", 15)};
+  for (std::string_view s : names) {
+    EXPECT_EQ(EqualsLower(s, "content-length"), EqualsIgnoreCase(s, "content-length")) << s;
+  }
+  EXPECT_TRUE(EqualsLower("", ""));
+  EXPECT_FALSE(EqualsLower("\xc3", "\xe3"));  // only ASCII letters fold
+  EXPECT_FALSE(EqualsLower("[", "{"));        // '[' is not 'Z'+1 folded
+  static_assert(EqualsLower("Host", "host") && !EqualsLower("Hos", "host"));
 }
 
 // ---- Shadow-* -----------------------------------------------------------------------------------
