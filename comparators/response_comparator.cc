@@ -99,10 +99,11 @@ bool IsTextual(MediaClass media, std::string_view bytes) {
 
 BodyKind KindFromContentTypes(const Response& old_response, std::string_view old_bytes,
                               const Response& new_response, std::string_view new_bytes) {
-  MediaClass old_media =
-      ClassifyContentType(FindHeader(old_response.headers, "content-type").value_or(""));
-  MediaClass new_media =
-      ClassifyContentType(FindHeader(new_response.headers, "content-type").value_or(""));
+  const std::string_view old_type = FindHeader(old_response.headers, "content-type").value_or("");
+  const std::string_view new_type = FindHeader(new_response.headers, "content-type").value_or("");
+  const MediaClass old_media = ClassifyContentType(old_type);
+  // The same header (the usual case) is classified once.
+  const MediaClass new_media = new_type == old_type ? old_media : ClassifyContentType(new_type);
   if (old_media == MediaClass::kJson || new_media == MediaClass::kJson) return BodyKind::kJson;
   if (old_media == MediaClass::kForm && new_media == MediaClass::kForm) return BodyKind::kForm;
   if (IsTextual(old_media, old_bytes) && IsTextual(new_media, new_bytes)) return BodyKind::kText;

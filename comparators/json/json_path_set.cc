@@ -29,6 +29,21 @@ bool JsonPathSet::Push(std::vector<State>* states, size_t from, State state) {
 void JsonPathSet::Advance(std::vector<State>* states, size_t begin, size_t end,
                           const JsonPath::Step& step) const {
   const size_t out = states->size();
+  // From an ascending set the states come in ascending order (a state's successor is state + 1,
+  // at most the next state of the set), so while they do, comparing with the last one is the
+  // whole duplicate check.
+  bool ascending = true;
+  auto add = [&](State state) {
+    if (ascending) {
+      if (states->size() == out || state > states->back()) {
+        states->push_back(state);
+        return;
+      }
+      if (state == states->back()) return;
+      ascending = false;
+    }
+    Push(states, out, state);
+  };
   for (size_t i = begin; i < end; ++i) {
     const State state = (*states)[i];
     if (accepts_[state] != kNoPattern) continue;
@@ -39,7 +54,7 @@ void JsonPathSet::Advance(std::vector<State>* states, size_t begin, size_t end,
         matches = !step.is_index && step.key == segment.key;
         break;
       case JsonPathSegment::Kind::kDescendantKey:
-        Push(states, out, state);
+        add(state);
         matches = !step.is_index && step.key == segment.key;
         break;
       case JsonPathSegment::Kind::kIndex:
@@ -49,11 +64,11 @@ void JsonPathSet::Advance(std::vector<State>* states, size_t begin, size_t end,
         matches = true;
         break;
       case JsonPathSegment::Kind::kDescendantAny:
-        Push(states, out, state);
+        add(state);
         matches = true;
         break;
     }
-    if (matches) Push(states, out, state + 1);
+    if (matches) add(state + 1);
   }
 }
 

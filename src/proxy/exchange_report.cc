@@ -53,13 +53,20 @@ Outcome ReportExchange(const ShadowedExchange& x, CompareScratch& scratch,
   metrics.CountOutcome(x.request.method, result.outcome);
   const std::string_view method_label = MethodLabel(x.request.method);
   if (sinks.stats != nullptr) sinks.stats->CountOutcome(label, method_label, result.outcome);
-  std::vector<Diff> counted;
+  // The counted diffs: comparison.diffs itself unless noise took some out (result.counted is
+  // an in-order subsequence of it, so equal sizes mean all of them).
+  std::vector<Diff> filtered;
+  const std::vector<Diff>* counted = &filtered;
   if (!result.counted.empty()) {
-    counted.reserve(result.counted.size());
-    for (const Diff* d : result.counted) counted.push_back(*d);
-    metrics.CountFields(x.request.method, counted);
+    if (result.counted.size() == comparison.diffs.size()) {
+      counted = &comparison.diffs;
+    } else {
+      filtered.reserve(result.counted.size());
+      for (const Diff* d : result.counted) filtered.push_back(*d);
+    }
+    metrics.CountFields(x.request.method, *counted);
     if (sinks.stats != nullptr) {
-      sinks.stats->CountFields(label, method_label, counted,
+      sinks.stats->CountFields(label, method_label, *counted,
                                x.live->config->limits.field_label_cap);
     }
   }
@@ -85,7 +92,7 @@ Outcome ReportExchange(const ShadowedExchange& x, CompareScratch& scratch,
   }
   if (sinks.observer != nullptr) {
     sinks.observer->OnExchange(
-        {label, method_label, result.outcome, &counted, example.has_value() ? &*example : nullptr});
+        {label, method_label, result.outcome, counted, example.has_value() ? &*example : nullptr});
   }
   return result.outcome;
 }

@@ -149,8 +149,9 @@ TEST_F(RelayTest, UpstreamConnectionGaugesCountThePools) {
     ASSERT_TRUE(client.ReadResponse().ok) << "request " << i;
   }
   ASSERT_TRUE(WaitForRequestsCounted("/r", 3));
-  // One client connection is served by one I/O thread: one pooled connection per target,
-  // idle once both sides are done.
+  // Every exchange is over once its outcome is counted: each pooled connection is idle. (A
+  // shadow call may still be running when the client's next request arrives, so the pool may
+  // hold more than one connection to new.)
   auto gauge = [](const ::shadowdiff::testing::Exposition& e, const char* target,
                   const char* state) {
     return e.Value("shadowdiff_upstream_connections", {{"target", target}, {"state", state}})
@@ -159,12 +160,13 @@ TEST_F(RelayTest, UpstreamConnectionGaugesCountThePools) {
   HttpResponse scrape = Admin("GET", "/metrics");
   ASSERT_TRUE(scrape.ok);
   auto exposition = ::shadowdiff::testing::ParseExposition(scrape.body);
-  EXPECT_EQ(gauge(exposition, "old", "idle"), 1) << scrape.body;
-  EXPECT_EQ(gauge(exposition, "new", "idle"), 1);
+  EXPECT_EQ(gauge(exposition, "old", "idle"), static_cast<double>(old_->open_connections()))
+      << scrape.body;
+  EXPECT_EQ(gauge(exposition, "new", "idle"), static_cast<double>(new_->open_connections()));
+  EXPECT_GE(gauge(exposition, "old", "idle"), 1);
+  EXPECT_GE(gauge(exposition, "new", "idle"), 1);
   EXPECT_EQ(gauge(exposition, "old", "active"), 0);
   EXPECT_EQ(gauge(exposition, "new", "active"), 0);
-  EXPECT_EQ(old_->connections_accepted(), 1u);
-  EXPECT_EQ(new_->connections_accepted(), 1u);
 }
 
 TEST_F(RelayTest, HeadGetsHeadersOnlyAndTheConnectionStaysInSync) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,41 @@ TEST(JsonPathSet, StatesStayBounded) {
     begin = end;
     EXPECT_LE(states.size() - begin, 4u);
   }
+}
+
+// Sets derived from the root set are ascending, which Advance's duplicate check relies on
+// for speed: check it on every set of a few walks.
+TEST(JsonPathSet, AdvanceKeepsSetsAscending) {
+  const JsonPathSet set(Patterns({"$..updated_at", "$..request_id", "$.a.b", "$..c.d", "$..*"}));
+  const std::vector<Steps> paths = {
+      {K("a"), K("b"), K("x")},
+      {K("x"), I(0), K("updated_at")},
+      {K("c"), K("d"), K("request_id")},
+      {I(2), K("c"), K("c"), K("d")},
+  };
+  for (const Steps& steps : paths) {
+    std::vector<JsonPathSet::State> states;
+    set.AppendRootStates(&states);
+    size_t begin = 0;
+    for (const JsonPath::Step& step : steps) {
+      const size_t end = states.size();
+      set.Advance(&states, begin, end, step);
+      const std::vector<JsonPathSet::State> after(states.begin() + end, states.end());
+      EXPECT_TRUE(std::is_sorted(after.begin(), after.end()));
+      EXPECT_EQ(std::adjacent_find(after.begin(), after.end()), after.end());
+      begin = end;
+    }
+  }
+}
+
+// Sets made elsewhere need not be ascending: Advance still removes duplicates.
+TEST(JsonPathSet, AdvanceOfAnUnorderedSetHasNoDuplicates) {
+  // States: 0 `..a` -> 1 `..a` -> 2 accepts.
+  const JsonPathSet set(Patterns({"$..a..a"}));
+  std::vector<JsonPathSet::State> states = {1, 0};
+  set.Advance(&states, 0, 2, K("a"));
+  const std::vector<JsonPathSet::State> next(states.begin() + 2, states.end());
+  EXPECT_EQ(next, (std::vector<JsonPathSet::State>{1, 2, 0}));
 }
 
 TEST(JsonPathSet, EmptySetHasNoStates) {
