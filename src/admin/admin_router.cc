@@ -7,20 +7,11 @@
 #include <exception>
 
 #include "src/core/diff_json.h"
+#include "src/core/exchange.h"  // EqualsIgnoreCase
 #include "src/io/log.h"
 
 namespace shadowdiff {
 namespace {
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';

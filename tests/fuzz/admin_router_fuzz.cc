@@ -53,6 +53,7 @@
 #include "src/core/config_loader.h"
 #include "src/core/diff_json.h"
 #include "src/core/example_record.h"
+#include "src/core/exchange.h"  // EqualsIgnoreCase
 #include "src/metrics/metrics.h"
 #include "src/store/memory_ring.h"
 
@@ -215,16 +216,6 @@ AdminRequest Split(std::string_view input) {
 }
 
 // ---- the invariants --------------------------------------------------------------------------
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
 
 // An independent (and more lenient) reading of the auth rule: the first Authorization header
 // is "Bearer" (any case), a space, and the token, blanks around it allowed.
