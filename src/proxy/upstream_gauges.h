@@ -6,7 +6,9 @@
 // UpstreamPoolGauge (relaxed atomics it alone writes, shared with this registry), and the
 // scrape sums the gauges of the live pools by role ("old", "new", "secondary": the targets:
 // key, not the URL, so the label survives a reload that moves a target). A pool's gauge goes
-// to zero when the pool is destroyed, and the registry forgets it at the next scrape.
+// to zero when the pool is destroyed, and the registry forgets it at the next scrape or
+// registration, so it holds no more entries than there are live pools plus those released
+// since (a config reload replaces each I/O thread's pools).
 //
 // Thread-safety: Register and Read from any thread (one mutex, taken per pool construction
 // and per scrape, never per request); the gauges themselves are lock-free.
@@ -40,8 +42,13 @@ class UpstreamGauges {
   // the live pools, in the order the roles were first registered.
   void Read(const std::function<void(std::string_view role, uint64_t idle, uint64_t active)>& fn);
 
+  // Gauges held: the live pools', and those released since the last Read or Register.
+  size_t size() const;
+
  private:
-  std::mutex mu_;
+  void ForgetReleased();  // requires mu_
+
+  mutable std::mutex mu_;
   std::vector<std::string> roles_;  // guarded by mu_
   std::vector<std::pair<size_t, std::shared_ptr<UpstreamPoolGauge>>>
       gauges_;  // (role index, gauge)

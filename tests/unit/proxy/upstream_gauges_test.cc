@@ -39,5 +39,19 @@ TEST(UpstreamGaugesTest, SumsLivePoolsByRoleAndForgetsReleasedOnes) {
   EXPECT_EQ(ReadAll(gauges), (std::vector<Row>{{"old", 0, 0}, {"new", 0, 0}}));
 }
 
+// Pools come and go with reloads; the registry holds the live ones, scraped or not.
+TEST(UpstreamGaugesTest, ReleasedGaugesAreForgottenWithoutAScrape) {
+  UpstreamGauges gauges;
+  auto live = gauges.Register("old");
+  for (int reload = 0; reload < 1000; ++reload) {
+    auto replaced = gauges.Register("new");
+    replaced->idle = 1;
+  }  // each reload's pool is gone before the next registers
+  EXPECT_EQ(live.use_count(), 2);
+  EXPECT_EQ(gauges.size(), 2u);  // `live` and the last released one, forgotten at the next Read
+  EXPECT_EQ(ReadAll(gauges), (std::vector<Row>{{"old", 0, 0}, {"new", 0, 0}}));
+  EXPECT_EQ(gauges.size(), 1u);
+}
+
 }  // namespace
 }  // namespace shadowdiff
