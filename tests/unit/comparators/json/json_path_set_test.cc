@@ -23,20 +23,28 @@ std::vector<JsonPath> Patterns(const std::vector<std::string>& texts) {
   return out;
 }
 
-// The ids of the patterns matching `steps`, walking the set step by step as the diff walk
-// does (each level's states appended after its parent's).
-std::vector<uint32_t> Accepted(const JsonPathSet& set, const Steps& steps) {
+// The set of each level of `steps` (the root's first), walking as the diff walk does: each
+// level's states appended after its parent's.
+std::vector<std::vector<JsonPathSet::State>> Walk(const JsonPathSet& set, const Steps& steps) {
   std::vector<JsonPathSet::State> states;
   set.AppendRootStates(&states);
+  std::vector<std::vector<JsonPathSet::State>> levels = {states};
   size_t begin = 0;
   for (const JsonPath::Step& step : steps) {
     const size_t end = states.size();
     set.Advance(&states, begin, end, step);
+    levels.emplace_back(states.begin() + static_cast<std::ptrdiff_t>(end), states.end());
     begin = end;
   }
+  return levels;
+}
+
+// The ids of the patterns matching `steps`.
+std::vector<uint32_t> Accepted(const JsonPathSet& set, const Steps& steps) {
+  const std::vector<std::vector<JsonPathSet::State>> levels = Walk(set, steps);
   std::vector<uint32_t> ids;
-  for (size_t i = begin; i < states.size(); ++i) {
-    const uint32_t id = set.AcceptedPattern(states[i]);
+  for (const JsonPathSet::State state : levels.back()) {
+    const uint32_t id = set.AcceptedPattern(state);
     if (id != JsonPathSet::kNoPattern) ids.push_back(id);
   }
   std::sort(ids.begin(), ids.end());
@@ -103,16 +111,9 @@ TEST(JsonPathSet, AdvanceKeepsSetsAscending) {
       {I(2), K("c"), K("c"), K("d")},
   };
   for (const Steps& steps : paths) {
-    std::vector<JsonPathSet::State> states;
-    set.AppendRootStates(&states);
-    size_t begin = 0;
-    for (const JsonPath::Step& step : steps) {
-      const size_t end = states.size();
-      set.Advance(&states, begin, end, step);
-      const std::vector<JsonPathSet::State> after(states.begin() + end, states.end());
-      EXPECT_TRUE(std::is_sorted(after.begin(), after.end()));
-      EXPECT_EQ(std::adjacent_find(after.begin(), after.end()), after.end());
-      begin = end;
+    for (const std::vector<JsonPathSet::State>& level : Walk(set, steps)) {
+      EXPECT_TRUE(std::is_sorted(level.begin(), level.end()));
+      EXPECT_EQ(std::adjacent_find(level.begin(), level.end()), level.end());
     }
   }
 }
