@@ -31,6 +31,42 @@ Result<CaptureFormat> FromContent(const std::string& path) {
   return SniffCaptureFormat(head);
 }
 
+// Passes entries on, first adding the stream's progress to a counter.
+class ProgressVisitor final : public EntryVisitor {
+ public:
+  ProgressVisitor(const InputStream& stream, EntryVisitor& next, std::atomic<uint64_t>& bytes_read)
+      : stream_(stream), next_(next), bytes_read_(bytes_read) {}
+
+  bool OnEntry(ReplayEntry&& entry) override {
+    Update();
+    return next_.OnEntry(std::move(entry));
+  }
+  bool OnBadEntry(const BadEntry& bad) override {
+    Update();
+    return next_.OnBadEntry(bad);
+  }
+
+ private:
+  void Update() {
+    const uint64_t position = stream_.FilePosition();
+    if (position <= reported_) return;
+    bytes_read_.fetch_add(position - reported_, std::memory_order_relaxed);
+    reported_ = position;
+  }
+
+  const InputStream& stream_;
+  EntryVisitor& next_;
+  std::atomic<uint64_t>& bytes_read_;
+  uint64_t reported_ = 0;
+};
+
+Status ReadFormat(InputStream& stream, const std::string& path, CaptureFormat format,
+                  EntryVisitor& visitor) {
+  if (format == CaptureFormat::kHar) return ReadHar(stream, path, visitor);
+  if (format == CaptureFormat::kGoReplay) return ReadGoReplay(stream, path, visitor);
+  return ReadJsonlCapture(stream, path, visitor);
+}
+
 }  // namespace
 
 bool ParseCaptureFormat(std::string_view name, CaptureFormat* format) {
@@ -57,7 +93,8 @@ CaptureFormat SniffCaptureFormat(std::string_view head) {
   return head.substr(pos + 1, 4) == "log\"" ? CaptureFormat::kHar : CaptureFormat::kJsonl;
 }
 
-Status ReadCapture(const std::string& path, CaptureFormat format, EntryVisitor& visitor) {
+Status ReadCapture(const std::string& path, CaptureFormat format, EntryVisitor& visitor,
+                   std::atomic<uint64_t>* bytes_read) {
   if (format == CaptureFormat::kAuto) format = FromName(path);
   if (format == CaptureFormat::kAuto) {
     auto sniffed = FromContent(path);
@@ -66,9 +103,9 @@ Status ReadCapture(const std::string& path, CaptureFormat format, EntryVisitor& 
   }
   auto stream = InputStream::Open(path);
   if (!stream.ok()) return stream.error();
-  if (format == CaptureFormat::kHar) return ReadHar(**stream, path, visitor);
-  if (format == CaptureFormat::kGoReplay) return ReadGoReplay(**stream, path, visitor);
-  return ReadJsonlCapture(**stream, path, visitor);
+  if (bytes_read == nullptr) return ReadFormat(**stream, path, format, visitor);
+  ProgressVisitor progress(**stream, visitor, *bytes_read);
+  return ReadFormat(**stream, path, format, progress);
 }
 
 }  // namespace shadowdiff

@@ -8,6 +8,8 @@
 #ifndef SHADOWDIFF_REPLAY_CAPTURE_READER_H_
 #define SHADOWDIFF_REPLAY_CAPTURE_READER_H_
 
+#include <atomic>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -28,7 +30,12 @@ CaptureFormat SniffCaptureFormat(std::string_view head);
 
 // Reads `path` into `visitor` (locations name the file by `path`). Error when the file cannot
 // be opened or read (nothing or only part of it was delivered); bad entries go to the visitor.
-Status ReadCapture(const std::string& path, CaptureFormat format, EntryVisitor& visitor);
+//
+// With `bytes_read`, before each entry (good or bad) is delivered, the file bytes read since
+// the last update are added to it (InputStream::FilePosition: compressed bytes for gzip), so
+// another thread can follow the progress through several files with one counter.
+Status ReadCapture(const std::string& path, CaptureFormat format, EntryVisitor& visitor,
+                   std::atomic<uint64_t>* bytes_read = nullptr);
 
 }  // namespace shadowdiff
 

@@ -54,6 +54,12 @@ InputStream::~InputStream() {
 bool InputStream::Fill() {
   if (eof_) return false;
   const int n = gzread(static_cast<gzFile>(file_), buffer_.get(), kBufferBytes);
+  if (gzipped_) {
+    fill_file_start_ = fill_file_end_;
+    // Compressed bytes inflated so far (zlib's read-ahead not counted).
+    const z_off_t offset = gzoffset(static_cast<gzFile>(file_));
+    if (offset >= 0) fill_file_end_ = std::max(fill_file_end_, static_cast<uint64_t>(offset));
+  }
   if (n <= 0) {
     eof_ = true;
     if (n < 0) {
@@ -73,6 +79,12 @@ bool InputStream::Fill() {
   pos_ = 0;
   end_ = static_cast<size_t>(n);
   return true;
+}
+
+uint64_t InputStream::FilePosition() const {
+  if (!gzipped_) return consumed_;
+  if (end_ == 0) return fill_file_end_;
+  return fill_file_start_ + (fill_file_end_ - fill_file_start_) * pos_ / end_;
 }
 
 size_t InputStream::Read(char* out, size_t max_bytes) {

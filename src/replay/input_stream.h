@@ -9,6 +9,7 @@
 #define SHADOWDIFF_REPLAY_INPUT_STREAM_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -56,6 +57,11 @@ class InputStream {
   void Flush() {}
   size_t PutEnd(char*) { return 0; }
 
+  // How far into the file reading got, in the file's own bytes, for progress estimates: the
+  // bytes consumed for a plain file (exact); for gzip, the compressed bytes behind what was
+  // consumed (exact at each refill of the buffer, in proportion within it).
+  uint64_t FilePosition() const;
+
   // True when the file is gzip-compressed.
   bool gzipped() const { return gzipped_; }
   // Set when reading failed (a corrupt or truncated gzip stream): what went wrong. The data
@@ -71,6 +77,9 @@ class InputStream {
   size_t pos_ = 0;
   size_t end_ = 0;
   size_t consumed_ = 0;
+  // Gzip only: the compressed offset before and after the refill that produced the buffer.
+  uint64_t fill_file_start_ = 0;
+  uint64_t fill_file_end_ = 0;
   bool eof_ = false;
   bool gzipped_ = false;
   std::string path_;

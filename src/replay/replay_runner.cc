@@ -1,9 +1,10 @@
 #include "src/replay/replay_runner.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
-#include <cstdio>
 #include <deque>
 #include <mutex>
 #include <ostream>
@@ -15,7 +16,7 @@
 #include "src/replay/pacer.h"
 #include "src/replay/recorded_responder.h"
 #include "src/replay/replay_client.h"
-#include "src/replay/summary_table.h"
+#include "src/replay/replay_progress.h"
 
 namespace shadowdiff {
 namespace {
@@ -160,10 +161,9 @@ class Dispatcher final : public EntryVisitor {
 
   bool OnEntry(ReplayEntry&& entry) override {
     const uint64_t index = read_++;
+    // Selection first: an entry that --shard or --filter leaves out is not this replay's
+    // concern, even when it could not be sent.
     if (!options_.shard.Owns(index)) return true;
-    if (std::string problem = RequestProblem(entry.request); !problem.empty()) {
-      return Reject(entry.location, problem);
-    }
     if (options_.filter) {
       const Endpoint* e = config_.endpoints.Match(entry.request.method, entry.request.target);
       if (!options_.filter->Matches(entry.request.method, e ? e->path_template : "",
@@ -172,6 +172,9 @@ class Dispatcher final : public EntryVisitor {
       }
     }
     if (options_.limit > 0 && sent_ >= options_.limit) return false;
+    if (std::string problem = RequestProblem(entry.request); !problem.empty()) {
+      return Reject(entry.location, problem);
+    }
     if (options_.against_recorded && !entry.response) {
       // Not the input's fault (a HAR of a blocked request has none): skipped, never fatal.
       Warn(entry.location, "no recorded response to compare with; skipped");
@@ -275,26 +278,29 @@ void Sender(uint16_t port, const ReplayOptions& options, WorkQueue& queue, SendC
   }
 }
 
-std::string ProgressText(uint64_t sent, double seconds, const OutcomeCounts& c, uint64_t limit) {
-  char buf[256];
-  const double rate = seconds > 0 ? static_cast<double>(sent) / seconds : 0;
-  const uint64_t compared = c[Outcome::kMatch] + c[Outcome::kMismatch] + c[Outcome::kNoise];
-  std::snprintf(
-      buf, sizeof buf,
-      "sent %llu (%.0f/s) | compared %llu | match %s | mismatch %llu | errors %llu",
-      static_cast<unsigned long long>(sent), rate, static_cast<unsigned long long>(compared),
-      compared > 0 ? FormatPercent(static_cast<double>(c[Outcome::kMatch] + c[Outcome::kNoise]) /
-                                   static_cast<double>(compared))
-                         .c_str()
-                   : "-",
-      static_cast<unsigned long long>(c[Outcome::kMismatch]),
-      static_cast<unsigned long long>(c.errors()));
-  std::string out = buf;
-  if (limit > 0 && rate > 0 && sent < limit) {
-    std::snprintf(buf, sizeof buf, " | ETA %.0fs", static_cast<double>(limit - sent) / rate);
-    out += buf;
+// The size of each input in bytes (compressed, for gzip); nullopt for one that is not a
+// regular file (a pipe, a device), which has no size to measure progress against.
+std::vector<std::optional<uint64_t>> InputFileSizes(const std::vector<std::string>& inputs) {
+  std::vector<std::optional<uint64_t>> sizes;
+  for (const std::string& input : inputs) {
+    struct stat st {};
+    if (::stat(input.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+      sizes.emplace_back(static_cast<uint64_t>(st.st_size));
+    } else {
+      sizes.emplace_back(std::nullopt);
+    }
   }
-  return out;
+  return sizes;
+}
+
+// Their sum, or nullopt when one size is unknown.
+std::optional<uint64_t> TotalSize(const std::vector<std::optional<uint64_t>>& sizes) {
+  uint64_t total = 0;
+  for (const std::optional<uint64_t>& size : sizes) {
+    if (!size) return std::nullopt;
+    total += *size;
+  }
+  return total;
 }
 
 uint32_t LongestTimeoutMs(const Config& config) {
@@ -344,6 +350,10 @@ Result<ReplayResult> RunReplay(std::shared_ptr<const Config> loaded, const Repla
     senders.emplace_back(Sender, port, std::cref(options), std::ref(queue), std::ref(counters));
   }
 
+  // Progress through the inputs: file bytes read (ReadCapture adds them as it goes).
+  const std::vector<std::optional<uint64_t>> input_sizes = InputFileSizes(options.inputs);
+  const std::optional<uint64_t> input_bytes_total = TotalSize(input_sizes);
+  std::atomic<uint64_t> input_bytes_read{0};
   const auto started = Clock::now();
   std::atomic<bool> done{false};
   Console console;
@@ -356,9 +366,14 @@ Result<ReplayResult> RunReplay(std::shared_ptr<const Config> loaded, const Repla
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         if (Clock::now() < next) continue;
         next += options.progress_tty ? std::chrono::milliseconds(200) : options.progress_interval;
-        const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-        const std::string text = ProgressText(counters.answered + counters.failed, seconds,
-                                              observer->Running(), options.limit);
+        ReplayProgress now;
+        now.sent = counters.answered + counters.failed;
+        now.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+        now.counts = observer->Running();
+        now.limit = options.limit;
+        now.input_bytes_read = input_bytes_read.load(std::memory_order_relaxed);
+        now.input_bytes_total = input_bytes_total;
+        const std::string text = FormatProgressLine(now);
         if (options.progress_tty) {
           std::lock_guard lock(console.mu);
           *options.progress << "\r\033[K" << text << std::flush;
@@ -374,8 +389,17 @@ Result<ReplayResult> RunReplay(std::shared_ptr<const Config> loaded, const Repla
   Dispatcher dispatcher(
       *config, options, queue, responder.get(), bad, counters, console, *observer, window,
       std::chrono::milliseconds(LongestTimeoutMs(*config)) + std::chrono::seconds(5));
-  for (const std::string& input : options.inputs) {
-    Status s = ReadCapture(input, options.format, dispatcher);
+  for (size_t i = 0; i < options.inputs.size(); ++i) {
+    const std::string& input = options.inputs[i];
+    const uint64_t read_before = input_bytes_read.load(std::memory_order_relaxed);
+    Status s = ReadCapture(input, options.format, dispatcher, &input_bytes_read);
+    const bool read_to_end =
+        s.ok() && dispatcher.stopped_by().empty() && !dispatcher.limit_reached();
+    const uint64_t reported = input_bytes_read.load(std::memory_order_relaxed) - read_before;
+    if (read_to_end && input_sizes[i] && *input_sizes[i] > reported) {
+      // The whole file counts (its last entry may end before the file does).
+      input_bytes_read.fetch_add(*input_sizes[i] - reported, std::memory_order_relaxed);
+    }
     if (!s.ok()) {
       result.input_error = s.error().message;
       break;

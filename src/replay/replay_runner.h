@@ -1,8 +1,9 @@
 // RunReplay: `shadowdiff replay` without the command line — reads the inputs entry by entry,
-// selects (shard, filter, limit), paces, and sends each request through a ProxyServer started
-// in-process on 127.0.0.1:0 with the given config, so every request takes the proxy's own
-// fan-out, rollback protocol, comparison, noise handling and redaction. The report is built
-// from the proxy's ExchangeObserver: per endpoint and method, outcomes, fields and examples.
+// selects (shard, filter, limit; only then rejects what cannot be sent as recorded), paces,
+// and sends each request through a ProxyServer started in-process on 127.0.0.1:0 with the
+// given config, so every request takes the proxy's own fan-out, rollback protocol,
+// comparison, noise handling and redaction. The report is built from the proxy's
+// ExchangeObserver: per endpoint and method, outcomes, fields and examples.
 //
 // With against_recorded, the config's `old` target is replaced by a RecordedResponder that
 // answers each request with its recorded response (entries without one are skipped).
@@ -44,7 +45,8 @@ struct ReplayOptions {
   size_t io_threads = 2;  // the in-process proxy's I/O threads
   std::chrono::milliseconds request_timeout{60000};
   // Progress: where to write it (null: nowhere), as one updating line (tty) or plain lines
-  // every `progress_interval`.
+  // every `progress_interval` (replay_progress.h; its ETA from `limit` or from the input
+  // bytes read against the inputs' sizes, when they are regular files).
   std::ostream* progress = nullptr;
   bool progress_tty = false;
   std::chrono::milliseconds progress_interval{5000};

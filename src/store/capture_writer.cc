@@ -88,11 +88,11 @@ bool CaptureWriter::Enqueue(Item item, size_t bytes) {
       return false;
     }
     if (queue_.size() >= options_.queue_lines ||
-        (!queue_.empty() && queued_bytes_ + bytes > options_.queue_bytes)) {
+        (held_bytes_ > 0 && held_bytes_ + bytes > options_.queue_bytes)) {
       dropped_queue_full_.fetch_add(1, std::memory_order_relaxed);
       return false;
     }
-    queued_bytes_ += bytes;
+    held_bytes_ += bytes;
     queue_.emplace_back(std::move(item), bytes);
   }
   wake_.notify_one();
@@ -163,6 +163,16 @@ void CaptureWriter::WriteLine(const std::string& line) {
   written_.fetch_add(1, std::memory_order_relaxed);
 }
 
+void CaptureWriter::Write(const Item& item) {
+  if (const auto* line = std::get_if<std::string>(&item)) {
+    WriteLine(*line);
+  } else {
+    const CaptureRecord& r = std::get<CaptureRecord>(item);
+    WriteLine(FormatCaptureLine(r.time, r.request, r.response ? &*r.response : nullptr,
+                                r.redactor.get()));
+  }
+}
+
 void CaptureWriter::Run() {
   using Clock = std::chrono::steady_clock;
   auto last_flush = Clock::now();
@@ -172,20 +182,16 @@ void CaptureWriter::Run() {
     {
       std::unique_lock lock(mu_);
       wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_ || !queue_.empty(); });
-      batch.swap(queue_);
-      queued_bytes_ = 0;
+      batch.swap(queue_);  // its bytes stay held until written
       stopping = stopping_;
     }
-    for (auto& [item, bytes] : batch) {
-      if (auto* line = std::get_if<std::string>(&item)) {
-        WriteLine(*line);
-      } else {
-        const CaptureRecord& r = std::get<CaptureRecord>(item);
-        WriteLine(FormatCaptureLine(r.time, r.request, r.response ? &*r.response : nullptr,
-                                    r.redactor.get()));
-      }
+    while (!batch.empty()) {
+      const size_t bytes = batch.front().second;
+      Write(batch.front().first);
+      batch.pop_front();  // freed before its bytes are given back
+      std::lock_guard lock(mu_);
+      held_bytes_ -= bytes;
     }
-    batch.clear();
     if (stopping || Clock::now() - last_flush >= std::chrono::seconds(1)) {
       Flush();
       last_flush = Clock::now();

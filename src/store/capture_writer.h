@@ -1,7 +1,9 @@
 // CaptureWriter: appends capture lines (src/replay/capture_format.h) to a file from its own
 // thread, so the request path never waits on a disk or a formatter: Offer() only queues the
 // exchange (it is redacted and formatted on the writer thread), and when the bounded queue
-// (lines and bytes) is full it is dropped and counted. The file is rotated by size
+// (lines and bytes) is full it is dropped and counted. The byte bound covers everything the
+// writer holds: the queue and the batch it is writing, whose bytes are given back only once
+// written; the line bound counts the queue alone. The file is rotated by size
 // (path -> path.1 -> ... -> path.<keep_files>, the oldest deleted) and optionally gzip-
 // compressed (each open appends a gzip member; readers such as `shadowdiff replay` read
 // concatenated members as one stream). Buffered data is flushed at least every second and on
@@ -35,9 +37,11 @@ struct CaptureWriterOptions {
   bool gzip = false;
   // Rotate once this many (uncompressed) bytes were written to the current file.
   uint64_t max_file_bytes = uint64_t{1} << 30;
-  size_t keep_files = 5;                  // rotated files kept beside `path`
-  size_t queue_lines = 10000;             // lines waiting to be written; beyond: dropped
-  size_t queue_bytes = size_t{64} << 20;  // body bytes waiting; beyond: dropped
+  size_t keep_files = 5;       // rotated files kept beside `path`
+  size_t queue_lines = 10000;  // lines waiting to be written; beyond: dropped
+  // Body bytes held, waiting or being written; beyond: dropped (one item is always taken when
+  // nothing is held, however large).
+  size_t queue_bytes = size_t{64} << 20;
 };
 
 // One exchange to capture: the request as sent upstream and the primary's response (none
@@ -83,6 +87,7 @@ class CaptureWriter {
   using Item = std::variant<std::string, CaptureRecord>;
   bool Enqueue(Item item, size_t bytes);
   void Run();
+  void Write(const Item& item);
   bool OpenFile(std::string* error);
   void CloseFile();
   void WriteLine(const std::string& line);
@@ -93,9 +98,9 @@ class CaptureWriter {
   std::mutex mu_;
   std::condition_variable wake_;
   std::deque<std::pair<Item, size_t>> queue_;  // guarded by mu_, with each item's bytes
-  size_t queued_bytes_ = 0;                    // guarded by mu_
-  bool stopping_ = true;                       // guarded by mu_; false while running
-  bool running_ = false;                       // controlling thread only
+  size_t held_bytes_ = 0;  // guarded by mu_: bytes of the queue and of the unwritten batch
+  bool stopping_ = true;   // guarded by mu_; false while running
+  bool running_ = false;   // controlling thread only
   std::thread thread_;
   // Writer thread only (and Start/Stop around it):
   void* file_ = nullptr;  // FILE* or gzFile

@@ -10,10 +10,12 @@
 #     left (--limit gives the total) while requests remain; counts never go down;
 #   - the updating line cleared, then the summary table with the right counts; and the
 #     gate's exit status.
-# Then a longer replay (300 requests at 50/s, 6 s) with stderr redirected to a file: no
-# escape sequence and no carriage return anywhere, and plain progress lines
-# ("shadowdiff replay: sent ..."). Their interval is a fixed 5 s when stderr is not a TTY
-# (there is no option to shorten it), hence the 6 s run for one such line.
+# Then a longer replay (the whole capture, 300 requests at 50/s, 6 s, no --limit) with stderr
+# redirected to a file: no escape sequence and no carriage return anywhere, and plain progress
+# lines ("shadowdiff replay: sent ..."), each with an ETA that, without --limit, comes from the
+# capture's bytes read against its size, and agrees with the requests left at the rate so far.
+# Their interval is a fixed 5 s when stderr is not a TTY (there is no option to shorten it),
+# hence the 6 s run for one such line.
 #
 # Every process started here is stopped on exit, also when a check fails; every wait is
 # bounded (E2E_DEADLINE, and a timeout on each replay).
@@ -177,7 +179,7 @@ log "ok: the summary table follows the cleared line"
 
 # ---- not on a terminal -----------------------------------------------------------------------
 rc=0
-timeout 60 "$SHADOWDIFF" replay -c "$WORK/endpoints.yaml" --rate 50 --limit 300 --fail-above 20% \
+timeout 60 "$SHADOWDIFF" replay -c "$WORK/endpoints.yaml" --rate 50 --fail-above 20% \
   "$WORK/capture.jsonl" </dev/null >"$WORK/plain.out" 2>"$WORK/plain.err" || rc=$?
 check "exit status with stderr to a file" "$rc" 0
 check "escape characters in stderr" "$(tr -cd '\033' <"$WORK/plain.err" | wc -c)" 0
@@ -189,6 +191,18 @@ lines=$(grep -cE "$plain" "$WORK/plain.err" || true)
 [ "$lines" -ge 1 ] ||
   fail "no plain progress line in a 6 s replay: $(head -c 400 "$WORK/plain.err")"
 log "ok: $lines plain progress line(s): $(grep -m1 -E "$plain" "$WORK/plain.err")"
+# The ETA without --limit: the capture's bytes are spread evenly over its 300 requests, so the
+# time left by the bytes read is the time left by the requests left at the rate so far (within
+# rounding and the one entry the reader is ahead of the senders).
+while read -r line; do
+  [[ $line =~ sent\ ([0-9]+)\ \(([0-9]+)/s\).*ETA\ ([0-9]+)s$ ]] || fail "unparsed: $line"
+  sent=${BASH_REMATCH[1]} rate=${BASH_REMATCH[2]} eta=${BASH_REMATCH[3]}
+  [ "$rate" -gt 0 ] || fail "an ETA without a rate: $line"
+  # |eta - (300 - sent) / rate| <= 1.5, in tenths of a second.
+  diff=$((eta * 10 - (300 - sent) * 10 / rate))
+  [ "${diff#-}" -le 15 ] || fail "ETA ${eta}s, but $((300 - sent)) left at ${rate}/s: $line"
+done < <(grep -E "$plain" "$WORK/plain.err")
+log "ok: the plain progress lines' ETA (from the input bytes, no --limit) agrees with what is left"
 check "bad-line warnings in stderr" "$(grep -cE 'capture\.jsonl:51: not valid JSON' "$WORK/plain.err" || true)" 1
 check "other stderr lines" "$(grep -vE "$plain" "$WORK/plain.err" | grep -cvE 'capture\.jsonl:51: not valid JSON' || true)" 0
 grep -qE '^GET +/items/\{id\} +300 +270 +30 +0 +0 +0 +10\.0%' "$WORK/plain.out" ||

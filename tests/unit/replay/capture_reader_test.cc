@@ -2,6 +2,10 @@
 // inputs with their locations, format detection, and entry normalisation.
 #include "src/replay/capture_reader.h"
 
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -112,6 +116,63 @@ TEST(JsonlCaptureReader, VisitorCanStop) {
   v.stop_after = 1;
   ASSERT_TRUE(ReadCapture(dir.Write("c.jsonl", kJsonl), CaptureFormat::kAuto, v).ok());
   EXPECT_EQ(v.entries.size(), 1u);
+}
+
+// Remembers the progress counter as it was when each entry arrived.
+struct PositionVisitor : EntryVisitor {
+  explicit PositionVisitor(const std::atomic<uint64_t>& counter) : bytes_read(counter) {}
+  bool OnEntry(ReplayEntry&&) override {
+    positions.push_back(bytes_read.load());
+    return true;
+  }
+  bool OnBadEntry(const BadEntry&) override {
+    positions.push_back(bytes_read.load());
+    return true;
+  }
+  const std::atomic<uint64_t>& bytes_read;
+  std::vector<uint64_t> positions;
+};
+
+TEST(CaptureReader, CountsThePlainFileBytesReadBeforeEachEntry) {
+  TempDir dir;
+  const std::vector<std::string> lines = {R"({"method":"GET","target":"/a"})",
+                                          R"({"method":"GET","target":"/bb?x=1"})", "{oops",
+                                          R"({"method":"GET","target":"/ccc"})"};
+  std::string text;
+  std::vector<uint64_t> ends;
+  for (const std::string& line : lines) {
+    text += line + "\n";
+    ends.push_back(text.size());
+  }
+  std::atomic<uint64_t> bytes_read{100};  // added to, not overwritten
+  PositionVisitor v(bytes_read);
+  ASSERT_TRUE(ReadCapture(dir.Write("c.jsonl", text), CaptureFormat::kAuto, v, &bytes_read).ok());
+  ASSERT_EQ(v.positions.size(), 4u);
+  for (size_t i = 0; i < ends.size(); ++i) EXPECT_EQ(v.positions[i], 100 + ends[i]) << i;
+}
+
+TEST(CaptureReader, CountsTheCompressedBytesOfAGzipFile) {
+  TempDir dir;
+  // About 1.3 MB that compresses evenly (several refills of the reader's 256 KiB buffer).
+  std::string text;
+  uint64_t x = 88172645463325252u;
+  for (int i = 0; i < 20000; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    text += R"({"method":"GET","target":"/items/)" + std::to_string(x) + "\"}\n";
+  }
+  const std::string path = dir.WriteGzip("c.jsonl.gz", text);
+  const uint64_t size = std::filesystem::file_size(path);
+  std::atomic<uint64_t> bytes_read{0};
+  PositionVisitor v(bytes_read);
+  ASSERT_TRUE(ReadCapture(path, CaptureFormat::kAuto, v, &bytes_read).ok());
+  ASSERT_EQ(v.positions.size(), 20000u);
+  EXPECT_TRUE(std::is_sorted(v.positions.begin(), v.positions.end()));
+  // Compressed bytes, not the 1.3 MB inflated: a quarter, half and all of the entries read
+  // are about that share of the file.
+  EXPECT_NEAR(static_cast<double>(v.positions[4999]) / static_cast<double>(size), 0.25, 0.1);
+  EXPECT_NEAR(static_cast<double>(v.positions[9999]) / static_cast<double>(size), 0.5, 0.1);
+  EXPECT_LE(v.positions.back(), size);
+  EXPECT_GE(v.positions.back(), size * 9 / 10);
 }
 
 TEST(CaptureReader, MissingFileIsAnErrorNamingIt) {

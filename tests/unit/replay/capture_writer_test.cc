@@ -2,8 +2,16 @@
 // replay reads back — text and binary bodies, redaction, gzip, rotation, drops when full.
 #include "src/store/capture_writer.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -185,6 +193,51 @@ TEST(CaptureWriter, DropsAndCountsWhenTheQueueIsFull) {
   EXPECT_EQ(stats.dropped_stopped, 1u);
   EXPECT_EQ(stats.dropped_write_error, 0u);
   EXPECT_EQ(stats.written, accepted);
+}
+
+// Regression: taking a batch to write reset the byte count, so while the writer was busy
+// with one batch a full queue's worth more could be accepted (about twice queue_bytes held).
+// The capture file is a FIFO nobody reads yet: the writer blocks in the middle of its first
+// line, which must still count against the bound.
+TEST(CaptureWriter, ByteBoundCoversTheBatchBeingWritten) {
+  test::TempDir dir;
+  CaptureWriterOptions options;
+  options.path = dir.path() + "/c.fifo";
+  ASSERT_EQ(::mkfifo(options.path.c_str(), 0600), 0) << std::strerror(errno);
+  const int reader = ::open(options.path.c_str(), O_RDONLY | O_NONBLOCK);
+  ASSERT_GE(reader, 0) << std::strerror(errno);
+  // Lines longer than a pipe's buffer (64 KiB) plus stdio's: writing one blocks until read.
+  options.queue_bytes = 300 << 10;
+  const std::string first(200 << 10, 'a'), second(200 << 10, 'b'), third(50 << 10, 'c');
+  CaptureWriter writer(options);
+  ASSERT_TRUE(writer.Start().ok());
+  ASSERT_TRUE(writer.OfferLine(first));
+  pollfd p{reader, POLLIN, 0};
+  // EXPECT, not ASSERT: whatever happens, the FIFO is drained below so Stop() can finish.
+  EXPECT_EQ(::poll(&p, 1, 10000), 1) << "the writer never started writing";
+
+  // The first line is taken but not written: 200 KiB held, so 200 more do not fit; 50 do.
+  EXPECT_FALSE(writer.OfferLine(second));
+  EXPECT_TRUE(writer.OfferLine(third));
+
+  std::string got;
+  std::thread drain([&] {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    char chunk[65536];
+    while (std::chrono::steady_clock::now() < until) {
+      pollfd q{reader, POLLIN, 0};
+      if (::poll(&q, 1, 100) <= 0) continue;
+      const ssize_t n = ::read(reader, chunk, sizeof chunk);
+      if (n == 0) break;  // the writer closed the file
+      if (n > 0) got.append(chunk, static_cast<size_t>(n));
+    }
+  });
+  writer.Stop();
+  drain.join();
+  ::close(reader);
+  EXPECT_EQ(got, first + "\n" + third + "\n");
+  EXPECT_EQ(writer.stats().written, 2u);
+  EXPECT_EQ(writer.stats().dropped_queue_full, 1u);
 }
 
 TEST(CaptureWriter, UnwritablePathIsAClearError) {
