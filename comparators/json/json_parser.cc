@@ -1,33 +1,26 @@
 #include "comparators/json/json_parser.h"
 
-#include <rapidjson/error/en.h>
-#include <rapidjson/reader.h>
-
 #include <bit>
 #include <cstring>
 #include <limits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace shadowdiff {
 namespace {
 
-// Strings are decoded in place in the document's copy of the text (kParseInsituFlag), so a
-// string's bytes are neither pushed on RapidJSON's stack nor copied again into the document.
-// UTF-8 is validated by the parser (see StringsValidUtf8) rather than by RapidJSON's
-// per-character validator, the parser's largest cost; on a failure the text is parsed once
-// more with kParseValidateEncodingFlag for RapidJSON's exact offset.
-constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag |
-                                 rapidjson::kParseNumbersAsStringsFlag |
-                                 rapidjson::kParseInsituFlag;
-constexpr unsigned kValidatingParseFlags = kParseFlags | rapidjson::kParseValidateEncodingFlag;
+// Zero bytes after the document's copy of the text: the end marker (a NUL, as for the text's
+// own NUL bytes), and room for the 16-byte reads of the string scan and the literal
+// compares that start at or before it.
+constexpr size_t kCopyPadding = 16;
 
-// Zero bytes after the copy's end: its NUL terminator, the 8-byte reads of CopyPlainRun past
-// it, and the up to 3 bytes RapidJSON's validator reads after a truncated UTF-8 sequence.
-constexpr size_t kCopyPadding = 8;
-
-constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
 constexpr uint64_t kHigh = 0x8080808080808080ULL;
-constexpr uint64_t Repeat(unsigned char c) { return 0x0101010101010101ULL * c; }
 
+#if !defined(__SSE2__)
+constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+constexpr uint64_t Repeat(unsigned char c) { return 0x0101010101010101ULL * c; }
 // The high bit of each byte of `w` that is below `bound` (at most 0x80), exactly: the sums
 // stay within their byte, unlike the usual borrow trick.
 uint64_t BytesBelow(uint64_t w, unsigned char bound) {
@@ -35,7 +28,7 @@ uint64_t BytesBelow(uint64_t w, unsigned char bound) {
 }
 
 // The high bit of each byte of `w` that ends a plain run of string text: '"', '\\' or a
-// control character.
+// control character (NUL included).
 uint64_t StringStops(uint64_t w) {
   return BytesBelow(w, 0x20) | BytesBelow(w ^ Repeat('"'), 1) | BytesBelow(w ^ Repeat('\\'), 1);
 }
@@ -45,46 +38,81 @@ size_t FirstMarked(uint64_t mask) {
   if constexpr (std::endian::native == std::endian::little) return std::countr_zero(mask) / 8;
   return std::countl_zero(mask) / 8;
 }
+#endif
 
-// True when `s` is well-formed UTF-8 (RFC 3629: no overlongs, surrogates or code points past
-// U+10FFFF). RapidJSON writes \u escapes as UTF-8, so decoded strings are checked as a whole.
+uint64_t Load8(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+// The number of bytes of plain string text at `p` (before the first '"', '\\' or control
+// character), which the padding guarantees to end at the copy's NUL terminator at the latest.
+// SSE2 reads 16 bytes at a time (every x86-64 has it), elsewhere 8 at a time.
+size_t PlainRunLength(const char* p) {
+  const char* q = p;
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i control_max = _mm_set1_epi8(0x1F);
+  for (;;) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+    // A byte is at most 0x1F when its unsigned max with 0x1F is 0x1F.
+    const __m128i stops =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, backslash)),
+                     _mm_cmpeq_epi8(_mm_max_epu8(chunk, control_max), control_max));
+    const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(stops));
+    if (mask != 0) return static_cast<size_t>(q - p) + static_cast<size_t>(std::countr_zero(mask));
+    q += 16;
+  }
+#else
+  for (;;) {
+    const uint64_t stops = StringStops(Load8(q));
+    if (stops != 0) return static_cast<size_t>(q - p) + FirstMarked(stops);
+    q += 8;
+  }
+#endif
+}
+
+// Length of the well-formed UTF-8 character (RFC 3629: no overlongs, surrogates or code
+// points past U+10FFFF) at p[0..n), n >= 1, or 0 when it is not one.
+size_t Utf8CharLength(const unsigned char* p, size_t n) {
+  const unsigned char c = p[0];
+  if (c < 0x80) return 1;
+  size_t len;
+  unsigned char lo = 0x80;
+  unsigned char hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;  // no UTF-16 surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (len > n || p[1] < lo || p[1] > hi) return 0;
+  for (size_t k = 2; k < len; ++k) {
+    if (p[k] < 0x80 || p[k] > 0xBF) return 0;
+  }
+  return len;
+}
+
+// True when s[0..n) is well-formed UTF-8; ASCII 16 bytes at a time.
 bool ValidUtf8(const char* s, size_t n) {
   const auto* p = reinterpret_cast<const unsigned char*>(s);
   size_t i = 0;
   while (i < n) {
-    if (i + 16 <= n) {
-      uint64_t words[2];
-      std::memcpy(words, p + i, 16);
-      if (((words[0] | words[1]) & kHigh) == 0) {
-        i += 16;
-        continue;
-      }
-    }
-    const unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
+    if (i + 16 <= n && ((Load8(s + i) | Load8(s + i + 8)) & kHigh) == 0) {
+      i += 16;
       continue;
     }
-    size_t len;
-    unsigned char lo = 0x80;
-    unsigned char hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;  // no UTF-16 surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return false;
-    }
-    if (i + len > n || p[i + 1] < lo || p[i + 1] > hi) return false;
-    for (size_t k = 2; k < len; ++k) {
-      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return false;
-    }
+    const size_t len = Utf8CharLength(p + i, n - i);
+    if (len == 0) return false;
     i += len;
   }
   return true;
@@ -97,263 +125,402 @@ bool StringsValidUtf8(std::string_view text) {
   return text.find("\\u") == std::string_view::npos && ValidUtf8(text.data(), text.size());
 }
 
-// The reader's input: the document's copy of the text, followed by kCopyPadding zero bytes,
-// into which strings are decoded in place (RapidJSON's GenericInsituStringStream, as a type of
-// our own so that CopyPlainRun below can serve it). A NUL byte reads as the end of input.
-struct InsituStream {
-  typedef char Ch;
-  explicit InsituStream(char* copy) : src(copy), head(copy) {}
-  char Peek() const { return *src; }
-  char Take() { return *src++; }
-  size_t Tell() const { return static_cast<size_t>(src - head); }
-  char* PutBegin() { return dst = src; }
-  void Put(char c) { *dst++ = c; }
-  size_t PutEnd(char* begin) { return static_cast<size_t>(dst - begin); }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-  char* src;            // next byte to read
-  char* dst = nullptr;  // next byte of the string being decoded (at or before src)
-  char* head;           // the copy's first byte
+struct WhitespaceTable {
+  bool is[256] = {};
+  constexpr WhitespaceTable() { is[0x20] = is[0x09] = is[0x0A] = is[0x0D] = true; }  // SP HT LF CR
 };
+constexpr WhitespaceTable kWhitespace;
 
-// Moves the plain bytes at `s` (up to the next '"', '\\' or control character) to the string
-// being decoded, 8 at a time: what RapidJSON would otherwise do one byte at a time.
-void CopyPlainRun(InsituStream& s) {
-  for (;;) {
-    uint64_t w;
-    std::memcpy(&w, s.src, 8);  // in bounds: the run ends at the NUL terminator, at the latest
-    const uint64_t stops = StringStops(w);
-    if (stops != 0) {
-      const size_t n = FirstMarked(stops);
-      if (s.dst != s.src) std::memmove(s.dst, s.src, n);
-      s.src += n;
-      s.dst += n;
-      return;
-    }
-    std::memcpy(s.dst, &w, 8);  // dst <= src: bytes not yet read are not overwritten
-    s.src += 8;
-    s.dst += 8;
-  }
+char* SkipWhitespace(char* p) {
+  while (kWhitespace.is[static_cast<unsigned char>(*p)]) ++p;
+  return p;
 }
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The code unit of the 4 hex digits at p, or -1.
+int32_t Hex4(const char* p) {
+  int32_t value = 0;
+  for (int i = 0; i < 4; ++i) {
+    const int digit = HexValue(p[i]);
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+char* EncodeUtf8(uint32_t cp, char* out) {
+  if (cp < 0x80) {
+    *out++ = static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    *out++ = static_cast<char>(0xC0 | (cp >> 6));
+    *out++ = static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    *out++ = static_cast<char>(0xE0 | (cp >> 12));
+    *out++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *out++ = static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    *out++ = static_cast<char>(0xF0 | (cp >> 18));
+    *out++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    *out++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *out++ = static_cast<char>(0x80 | (cp & 0x3F));
+  }
+  return out;
+}
+
+// Reasons, in RapidJSON's words (see json_parser.h).
+constexpr const char* kDocumentEmpty = "the document is empty";
+constexpr const char* kRootNotSingular = "the document root must not be followed by other values";
+constexpr const char* kValueInvalid = "invalid value";
+constexpr const char* kObjectMissName = "missing a name for object member";
+constexpr const char* kObjectMissColon = "missing a colon after a name of object member";
+constexpr const char* kObjectMissCommaOrCurly = "missing a comma or '}' after an object member";
+constexpr const char* kArrayMissCommaOrSquare = "missing a comma or ']' after an array element";
+constexpr const char* kBadHex = "incorrect hex digit after \\u escape in string";
+constexpr const char* kBadSurrogate = "the surrogate pair in string is invalid";
+constexpr const char* kBadEscape = "invalid escape character in string";
+constexpr const char* kControlCharacter = "unescaped control character in string";
+constexpr const char* kMissQuotationMark = "missing a closing quotation mark in string";
+constexpr const char* kInvalidEncoding = "invalid encoding in string";
+constexpr const char* kMissFraction = "missing fraction part in number";
+constexpr const char* kMissExponent = "missing exponent in number";
 
 }  // namespace
-}  // namespace shadowdiff
 
-// Copied by value inside the reader's functions, as RapidJSON's own in-place stream is. Also
-// what makes RawNumber's pointer right in place: RapidJSON 1.1 takes it from the stream before
-// the local copy is written back, i.e. at the number's first byte.
-template <>
-struct rapidjson::StreamTraits<shadowdiff::InsituStream> {
-  enum { copyOptimization = 1 };
-};
-
-// RapidJSON's hook for scanning plain string text in bulk (its SSE versions serve only its own
-// streams); called before each character when not validating encoding.
-template <>
-template <>
-inline void rapidjson::Reader::ScanCopyUnescapedString(shadowdiff::InsituStream& is,
-                                                       shadowdiff::InsituStream&) {
-  shadowdiff::CopyPlainRun(is);
-}
-
-namespace shadowdiff {
-namespace {
-
-// SAX handler that appends finished values to `values` and, when a container closes, moves
-// its children from the end of `values` into the document's node vector (contiguously).
-// Strings and numbers are left where the reader put them in the document's copy of the text.
-class DocumentBuilder {
+// One parse of `text` from the document's padded copy `copy`. Every method returns false
+// after recording the error in outcome_; the position `p_` then is not used again.
+class JsonParser::Pass {
  public:
-  // `copy` is the document's copy of the text, that `stream` reads. Strings are checked for
-  // valid UTF-8 when `check_strings` (see StringsValidUtf8).
-  DocumentBuilder(const char* copy, bool check_strings, std::vector<JsonNode>* nodes,
-                  std::vector<JsonNode>* values, std::vector<uint32_t>* open,
-                  const InsituStream* stream, size_t max_depth)
-      : copy_(copy),
+  Pass(std::string_view text, char* copy, bool check_strings, size_t max_depth,
+       std::vector<JsonNode>* nodes, std::vector<JsonNode>* values, std::vector<Open>* open,
+       JsonParseOutcome* outcome)
+      : text_(text),
+        base_(copy),
+        p_(copy),
         check_strings_(check_strings),
+        max_depth_(max_depth),
         nodes_(nodes),
         values_(values),
         open_(open),
-        stream_(stream),
-        max_depth_(max_depth) {}
+        outcome_(outcome) {}
 
-  bool too_deep() const { return too_deep_; }
-  bool bad_utf8() const { return bad_utf8_; }
-  // After a successful parse: the root value.
-  const JsonNode& root() const { return (*values_)[0]; }
-
-  bool Null() { return Push(JsonType::kNull); }
-  bool Bool(bool b) { return Push(b ? JsonType::kTrue : JsonType::kFalse); }
-  // Not called with kParseNumbersAsStringsFlag; present for the handler concept.
-  bool Int(int) { return false; }
-  bool Uint(unsigned) { return false; }
-  bool Int64(int64_t) { return false; }
-  bool Uint64(uint64_t) { return false; }
-  bool Double(double) { return false; }
-  // The number's text in the copy (where the copy holds a placeholder, see
-  // ReplaceHugeNumbers, Parse puts the original digits back).
-  bool RawNumber(const char* text, rapidjson::SizeType length, bool) {
-    return PushBytes(JsonType::kNumber, text, length);
+  // Parses the whole text; on success the root is (*values_)[0].
+  bool Run() {
+    p_ = SkipWhitespace(p_);
+    // What cannot start a value reads as no document at all.
+    switch (*p_) {
+      case '\0':
+      case ']':
+      case '}':
+      case ',':
+      case ':':
+        return Fail(kDocumentEmpty, p_);
+      default:
+        break;
+    }
+    // Alternates between a value to parse at p_ and what may follow a value; a container's
+    // opening starts its first member or element, so nesting needs no recursion.
+    bool value_next = true;
+    for (;;) {
+      if (value_next) {
+        if (!Value(&value_next)) return false;
+        continue;
+      }
+      p_ = SkipWhitespace(p_);
+      if (open_->empty()) break;
+      Open& top = open_->back();
+      if (top.object) {
+        if (*p_ == ',') {
+          p_ = SkipWhitespace(p_ + 1);
+          if (*p_ != '"') return Fail(kObjectMissName, p_);
+          if (!MemberHead()) return false;
+          value_next = true;
+        } else if (*p_ == '}') {
+          Close(top);
+        } else {
+          return Fail(kObjectMissCommaOrCurly, p_);
+        }
+      } else {
+        if (*p_ == ',') {
+          p_ = SkipWhitespace(p_ + 1);
+          if (*p_ == ']') return Fail(kValueInvalid, p_);  // a trailing comma
+          value_next = true;
+        } else if (*p_ == ']') {
+          Close(top);
+        } else {
+          return Fail(kArrayMissCommaOrSquare, p_);
+        }
+      }
+    }
+    if (*p_ != '\0') return Fail(kRootNotSingular, p_);
+    if (Offset(p_) != text_.size()) return Fail("unexpected NUL byte", p_);
+    return true;
   }
-  bool String(const char* text, rapidjson::SizeType length, bool) {
-    return CheckedString(text, length);
-  }
-  bool Key(const char* text, rapidjson::SizeType length, bool) {
-    return CheckedString(text, length);
-  }
-  bool StartObject() { return Open(); }
-  bool StartArray() { return Open(); }
-  bool EndObject(rapidjson::SizeType members) { return Close(JsonType::kObject, members, 2); }
-  bool EndArray(rapidjson::SizeType elements) { return Close(JsonType::kArray, elements, 1); }
 
  private:
-  bool CheckedString(const char* text, size_t length) {
-    if (check_strings_ && !ValidUtf8(text, length)) {
-      bad_utf8_ = true;
-      return false;
-    }
-    return PushBytes(JsonType::kString, text, length);
-  }
-  bool Push(JsonType type) {
-    JsonNode node;
-    node.type = type;
-    Append(node);
-    return true;
-  }
-  // `text` lies in the copy (decoded in place).
-  bool PushBytes(JsonType type, const char* text, size_t length) {
-    JsonNode node;
-    node.type = type;
-    node.a = static_cast<uint32_t>(text - copy_);
-    node.b = static_cast<uint32_t>(length);
-    Append(node);
-    return true;
-  }
-  bool Open() {
-    if (open_->size() >= max_depth_) {
-      too_deep_ = true;
-      return false;
-    }
-    // Called before the bracket is consumed: Tell() is its offset.
-    open_->push_back(static_cast<uint32_t>(stream_->Tell()));
-    return true;
-  }
-  bool Close(JsonType type, size_t count, size_t nodes_per_child) {
-    const size_t n = count * nodes_per_child;
-    JsonNode node;
-    node.type = type;
-    node.a = static_cast<uint32_t>(nodes_->size());
-    node.b = static_cast<uint32_t>(count);
-    node.begin = open_->back();
-    node.end = static_cast<uint32_t>(stream_->Tell() + 1);  // Tell() is the closing bracket
-    open_->pop_back();
-    const auto last = values_->begin() + static_cast<std::ptrdiff_t>(count_);
-    nodes_->insert(nodes_->end(), last - static_cast<std::ptrdiff_t>(n), last);
-    count_ -= n;
-    Append(node);
-    return true;
-  }
-  // *values_ is a stack of count_ nodes in a vector that only grows: no call per value.
-  void Append(const JsonNode& node) {
-    if (count_ == values_->size()) values_->resize(2 * count_ + 64);
-    (*values_)[count_++] = node;
+  size_t Offset(const char* p) const { return static_cast<size_t>(p - base_); }
+
+  bool Fail(const char* reason, const char* at) {
+    outcome_->kind = JsonParseOutcome::Kind::kInvalid;
+    outcome_->offset = Offset(at);
+    outcome_->reason = reason;
+    return false;
   }
 
-  const char* copy_;
-  bool check_strings_;
+  void Push(JsonType type, uint32_t a = 0, uint32_t b = 0) {
+    if (count_ == values_->size()) values_->resize(2 * count_ + 64);
+    JsonNode& node = (*values_)[count_++];
+    node.type = type;
+    node.a = a;
+    node.b = b;
+    node.begin = 0;
+    node.end = 0;
+  }
+
+  // The value at p_ (after whitespace). A scalar is parsed whole (*value_next = false). A
+  // container is opened: when empty, closed at once (*value_next = false); otherwise p_ is left
+  // at its first element or member value (*value_next = true).
+  bool Value(bool* value_next) {
+    *value_next = false;
+    switch (*p_) {
+      case '"':
+        return String();
+      case '{':
+        if (!OpenContainer(true)) return false;
+        p_ = SkipWhitespace(p_);
+        if (*p_ == '}') {
+          Close(open_->back());
+          return true;
+        }
+        if (*p_ != '"') return Fail(kObjectMissName, p_);
+        *value_next = true;
+        return MemberHead();
+      case '[':
+        if (!OpenContainer(false)) return false;
+        p_ = SkipWhitespace(p_);
+        if (*p_ == ']') {
+          Close(open_->back());
+          return true;
+        }
+        *value_next = true;
+        return true;
+      case 't':
+        return Literal("true", 4, JsonType::kTrue);
+      case 'f':
+        return Literal("false", 5, JsonType::kFalse);
+      case 'n':
+        return Literal("null", 4, JsonType::kNull);
+      default:
+        return Number();
+    }
+  }
+
+  // A member's key at p_ (its opening quote) and the colon after it; p_ is left at the value.
+  bool MemberHead() {
+    if (!String()) return false;
+    p_ = SkipWhitespace(p_);
+    if (*p_ != ':') return Fail(kObjectMissColon, p_);
+    p_ = SkipWhitespace(p_ + 1);
+    return true;
+  }
+
+  bool OpenContainer(bool object) {
+    if (open_->size() >= max_depth_) {
+      outcome_->kind = JsonParseOutcome::Kind::kTooDeep;
+      outcome_->offset = Offset(p_);
+      return false;
+    }
+    open_->push_back(
+        Open{static_cast<uint32_t>(Offset(p_)), static_cast<uint32_t>(count_), object});
+    ++p_;
+    return true;
+  }
+
+  // Closes `top` (the innermost container) at p_, its closing bracket: moves its children to
+  // the document's nodes, contiguously, and pushes the container as a value.
+  void Close(const Open& top) {
+    const size_t n = count_ - top.first_value;
+    const uint32_t first_node = static_cast<uint32_t>(nodes_->size());
+    nodes_->insert(nodes_->end(), values_->begin() + static_cast<std::ptrdiff_t>(top.first_value),
+                   values_->begin() + static_cast<std::ptrdiff_t>(count_));
+    count_ = top.first_value;
+    const bool object = top.object;
+    const uint32_t begin = top.begin;
+    open_->pop_back();
+    Push(object ? JsonType::kObject : JsonType::kArray, first_node,
+         static_cast<uint32_t>(object ? n / 2 : n));
+    JsonNode& node = (*values_)[count_ - 1];
+    node.begin = begin;
+    node.end = static_cast<uint32_t>(Offset(p_) + 1);
+    ++p_;
+  }
+
+  bool Literal(const char* word, size_t length, JsonType type) {
+    for (size_t i = 1; i < length; ++i) {
+      if (p_[i] != word[i]) return Fail(kValueInvalid, p_ + i);
+    }
+    p_ += length;
+    Push(type);
+    return true;
+  }
+
+  // RFC 8259: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?, kept as text.
+  bool Number() {
+    const char* start = p_;
+    char* p = p_;
+    if (*p == '-') ++p;
+    if (*p == '0') {
+      ++p;
+    } else if (*p >= '1' && *p <= '9') {
+      ++p;
+      while (IsDigit(*p)) ++p;
+    } else {
+      return Fail(kValueInvalid, p);
+    }
+    if (*p == '.') {
+      ++p;
+      if (!IsDigit(*p)) return Fail(kMissFraction, p);
+      while (IsDigit(*p)) ++p;
+    }
+    if (*p == 'e' || *p == 'E') {
+      ++p;
+      if (*p == '+' || *p == '-') ++p;
+      if (!IsDigit(*p)) return Fail(kMissExponent, p);
+      while (IsDigit(*p)) ++p;
+    }
+    p_ = p;
+    Push(JsonType::kNumber, static_cast<uint32_t>(Offset(start)), static_cast<uint32_t>(p - start));
+    return true;
+  }
+
+  // A string at p_ (its opening quote), decoded in place: its bytes start right after the
+  // quote in the copy. Plain runs are scanned 8 bytes at a time.
+  bool String() {
+    char* const start = p_ + 1;
+    char* p = start + PlainRunLength(start);
+    char* end = p;  // of the decoded bytes
+    if (*p != '"') {
+      // An escape or an error: decode the rest, moving bytes back over the escapes' room.
+      char* dst = p;
+      for (;;) {
+        const char c = *p;
+        if (c == '"') break;
+        if (c == '\\') {
+          if (!Escape(&p, &dst)) return false;
+          continue;
+        }
+        if (static_cast<unsigned char>(c) < 0x20) {
+          return Fail(c == '\0' ? kMissQuotationMark : kControlCharacter, p);
+        }
+        // A plain run up to the next stop, moved back over the room the escapes freed.
+        const size_t n = PlainRunLength(p);
+        std::memmove(dst, p, n);
+        p += n;
+        dst += n;
+      }
+      end = dst;
+    }
+    if (check_strings_ && !ValidUtf8(start, static_cast<size_t>(end - start))) {
+      return Fail(kInvalidEncoding, base_ + BadUtf8Offset(Offset(start)));
+    }
+    Push(JsonType::kString, static_cast<uint32_t>(Offset(start)),
+         static_cast<uint32_t>(end - start));
+    p_ = p + 1;
+    return true;
+  }
+
+  // The escape at *p (a backslash), written to *dst; both advance.
+  bool Escape(char** p, char** dst) {
+    const char* esc = *p;
+    char out;
+    switch (esc[1]) {
+      case '"':
+        out = '"';
+        break;
+      case '\\':
+        out = '\\';
+        break;
+      case '/':
+        out = '/';
+        break;
+      case 'b':
+        out = '\b';
+        break;
+      case 'f':
+        out = '\f';
+        break;
+      case 'n':
+        out = '\n';
+        break;
+      case 'r':
+        out = '\r';
+        break;
+      case 't':
+        out = '\t';
+        break;
+      case 'u': {
+        const int32_t unit = Hex4(esc + 2);
+        if (unit < 0) return Fail(kBadHex, esc);
+        uint32_t cp = static_cast<uint32_t>(unit);
+        size_t consumed = 6;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+          if (esc[6] != '\\' || esc[7] != 'u') return Fail(kBadSurrogate, esc);
+          const int32_t low = Hex4(esc + 8);
+          if (low < 0) return Fail(kBadHex, esc);
+          if (low < 0xDC00 || low > 0xDFFF) return Fail(kBadSurrogate, esc);
+          cp = (((cp - 0xD800) << 10) | (static_cast<uint32_t>(low) - 0xDC00)) + 0x10000;
+          consumed = 12;
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+          return Fail(kBadSurrogate, esc);  // a low surrogate with no high one before it
+        }
+        *dst = EncodeUtf8(cp, *dst);  // at most 4 bytes for 6 or 12 read: never past *p
+        *p += consumed;
+        return true;
+      }
+      default:
+        return Fail(kBadEscape, esc);
+    }
+    *(*dst)++ = out;
+    *p += 2;
+    return true;
+  }
+
+  // The source offset of the first ill-formed UTF-8 character of the string whose text
+  // starts at `from` (after its quote) in text_, which has one: escapes decode to valid
+  // UTF-8, so it is a raw one.
+  size_t BadUtf8Offset(size_t from) const {
+    const auto* s = reinterpret_cast<const unsigned char*>(text_.data());
+    size_t i = from;
+    while (i < text_.size() && s[i] != '"') {
+      if (s[i] == '\\') {
+        i += s[i + 1] == 'u' ? 6 : 2;
+        continue;
+      }
+      const size_t len = Utf8CharLength(s + i, text_.size() - i);
+      if (len == 0) return i;
+      i += len;
+    }
+    return i;
+  }
+
+  std::string_view text_;
+  char* const base_;  // the copy's first byte: offsets in the copy are offsets in text_
+  char* p_;           // the next byte to parse
+  const bool check_strings_;
+  const size_t max_depth_;
   std::vector<JsonNode>* nodes_;  // the document's
   std::vector<JsonNode>* values_;
   size_t count_ = 0;  // values in *values_
-  std::vector<uint32_t>* open_;
-  const InsituStream* stream_;
-  size_t max_depth_;
-  bool too_deep_ = false;
-  bool bad_utf8_ = false;
+  std::vector<Open>* open_;
+  JsonParseOutcome* outcome_;
 };
-
-// RapidJSON's messages read "Missing a comma or ']' after an array element."; ours continue a
-// sentence: "missing a comma or ']' after an array element".
-std::string Reason(rapidjson::ParseErrorCode code) {
-  std::string reason = rapidjson::GetParseError_En(code);
-  if (!reason.empty() && reason.back() == '.') reason.pop_back();
-  if (!reason.empty() && reason[0] >= 'A' && reason[0] <= 'Z') reason[0] = reason[0] - 'A' + 'a';
-  return reason;
-}
-
-// Length of the JSON number (RFC 8259 grammar) at the start of `text`, or 0 if none.
-size_t NumberLength(std::string_view text) {
-  size_t i = 0;
-  auto digits = [&] {
-    const size_t start = i;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
-    return i - start;
-  };
-  if (i < text.size() && text[i] == '-') ++i;
-  if (i >= text.size()) return 0;
-  if (text[i] == '0') {
-    ++i;
-  } else if (digits() == 0) {
-    return 0;
-  }
-  if (i < text.size() && text[i] == '.') {
-    ++i;
-    if (digits() == 0) return 0;
-  }
-  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
-    ++i;
-    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
-    if (digits() == 0) return 0;
-  }
-  return i;
-}
-
-bool IsNumberChar(char c) {
-  return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
-}
-
-// RapidJSON 1.1 refuses valid numbers outside the double range ("number too big") even when
-// asked to keep numbers as text. Copies `text` to *out with every such candidate (a number
-// with an exponent, or of 300+ characters) outside strings replaced by a same-length
-// in-range placeholder "0.000...", so that offsets are unchanged and the original digits can
-// be put back (JsonParser::RestoreNumbers).
-void ReplaceHugeNumbers(std::string_view text, std::string* out) {
-  out->assign(text);
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-      continue;
-    }
-    if (!(c == '-' || (c >= '0' && c <= '9')) || (i > 0 && IsNumberChar(text[i - 1]))) continue;
-    size_t run = i;
-    while (run < text.size() && IsNumberChar(text[run])) ++run;
-    const std::string_view token = text.substr(i, run - i);
-    if (NumberLength(token) == token.size() && token.size() >= 3 &&
-        (token.size() >= 300 || token.find_first_of("eE") != std::string_view::npos)) {
-      (*out)[i] = '0';
-      (*out)[i + 1] = '.';
-      for (size_t k = i + 2; k < run; ++k) (*out)[k] = '0';
-    }
-    i = run - 1;
-  }
-}
-
-}  // namespace
-
-struct JsonParser::Reader {
-  rapidjson::Reader reader;
-};
-
-JsonParser::JsonParser() : reader_(std::make_unique<Reader>()) {}
-JsonParser::~JsonParser() = default;
 
 std::string JsonParseOutcome::Describe(size_t max_depth) const {
   if (kind == Kind::kTooDeep) return "nesting deeper than " + std::to_string(max_depth);
@@ -364,78 +531,21 @@ JsonParseOutcome JsonParser::Parse(std::string_view text, size_t max_depth, Json
   JsonParseOutcome outcome;
   doc->text_ = text;
   doc->root_ = 0;
+  doc->nodes_.clear();
+  open_.clear();
   if (text.size() >= std::numeric_limits<uint32_t>::max()) {
     outcome.kind = JsonParseOutcome::Kind::kInvalid;
     outcome.reason = "texts of 4 GiB or more are not supported";
     return outcome;
   }
-  std::string_view parsed = text;
-  for (int attempt = 0;; ++attempt) {
-    const bool check_strings = !StringsValidUtf8(parsed);
-    InsituStream stream(StartPass(parsed, doc));
-    DocumentBuilder builder(stream.head, check_strings, &doc->nodes_, &values_, &open_, &stream,
-                            max_depth);
-    const rapidjson::ParseResult result = reader_->reader.Parse<kParseFlags>(stream, builder);
-    if (result.Code() == rapidjson::kParseErrorNumberTooBig && attempt == 0) {
-      // Rare: parse again with out-of-double-range numbers masked (see ReplaceHugeNumbers).
-      ReplaceHugeNumbers(text, &patched_);
-      parsed = patched_;
-      continue;
-    }
-    if (result.IsError() && builder.bad_utf8()) {
-      // Rare: let RapidJSON's validating parse name the offset of the bad byte.
-      InsituStream again(StartPass(parsed, doc));
-      DocumentBuilder validating(again.head, true, &doc->nodes_, &values_, &open_, &again,
-                                 max_depth);
-      const rapidjson::ParseResult exact =
-          reader_->reader.Parse<kValidatingParseFlags>(again, validating);
-      outcome.kind = JsonParseOutcome::Kind::kInvalid;
-      outcome.offset = exact.IsError() ? exact.Offset() : result.Offset();
-      outcome.reason =
-          Reason(exact.IsError() ? exact.Code() : rapidjson::kParseErrorStringInvalidEncoding);
-      return outcome;
-    }
-    if (result.IsError()) {
-      outcome.offset = result.Offset();
-      if (builder.too_deep()) {
-        outcome.kind = JsonParseOutcome::Kind::kTooDeep;
-      } else {
-        outcome.kind = JsonParseOutcome::Kind::kInvalid;
-        outcome.reason = Reason(result.Code());
-      }
-      return outcome;
-    }
-    // The reader treats a NUL byte as the end of input; the text must end exactly there.
-    if (stream.Tell() != text.size()) {
-      outcome.kind = JsonParseOutcome::Kind::kInvalid;
-      outcome.offset = stream.Tell();
-      outcome.reason = text[stream.Tell()] == '\0'
-                           ? "unexpected NUL byte"
-                           : Reason(rapidjson::kParseErrorDocumentRootNotSingular);
-      return outcome;
-    }
-    doc->root_ = static_cast<uint32_t>(doc->nodes_.size());
-    doc->nodes_.push_back(builder.root());
-    break;
-  }
-  if (parsed.data() != text.data()) RestoreNumbers(text, doc);
-  return outcome;
-}
-
-char* JsonParser::StartPass(std::string_view parsed, JsonDocument* doc) {
-  doc->nodes_.clear();
-  open_.clear();
-  doc->bytes_.assign(parsed);
+  doc->bytes_.assign(text);
   doc->bytes_.append(kCopyPadding, '\0');
-  return doc->bytes_.data();
-}
-
-void JsonParser::RestoreNumbers(std::string_view text, JsonDocument* doc) {
-  for (const JsonNode& node : doc->nodes_) {
-    if (node.type == JsonType::kNumber) {
-      std::memcpy(doc->bytes_.data() + node.a, text.data() + node.a, node.b);
-    }
-  }
+  Pass pass(text, doc->bytes_.data(), !StringsValidUtf8(text), max_depth, &doc->nodes_, &values_,
+            &open_, &outcome);
+  if (!pass.Run()) return outcome;
+  doc->root_ = static_cast<uint32_t>(doc->nodes_.size());
+  doc->nodes_.push_back(values_[0]);
+  return outcome;
 }
 
 }  // namespace shadowdiff

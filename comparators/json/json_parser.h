@@ -1,16 +1,21 @@
 // JsonParser: parses one JSON text (RFC 8259, UTF-8 validated, exactly `text.size()` bytes)
-// into a JsonDocument, with RapidJSON's iterative SAX reader (no recursion) and a nesting
-// cap. Numbers are kept as text. Strings are decoded in place in the document's copy of the
-// text.
+// into a JsonDocument, iteratively (no recursion, however deep the text) with a nesting cap.
+// Numbers are kept as text (any length or exponent: nothing is converted). Strings are decoded
+// in place in the document's copy of the text. A text's first NUL byte ends its input, as
+// with a C string; what follows it is refused ("unexpected NUL byte").
 //
-// Owns the reader's and the builder's stacks, which keep their capacity across calls. Not
+// Errors name the byte offset and the reason in RapidJSON's words (the parser this one
+// replaced, whose messages the project's outputs and tests keep), except where RapidJSON's
+// were wrong: a raw control character in a string, and a lone UTF-16 surrogate escape, which
+// RapidJSON 1.1 decoded into invalid UTF-8.
+//
+// Owns its value and container stacks, which keep their capacity across calls. Not
 // thread-safe; owned by a JsonScratch.
 #ifndef SHADOWDIFF_COMPARATORS_JSON_JSON_PARSER_H_
 #define SHADOWDIFF_COMPARATORS_JSON_JSON_PARSER_H_
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,8 +37,7 @@ struct JsonParseOutcome {
 
 class JsonParser {
  public:
-  JsonParser();
-  ~JsonParser();
+  JsonParser() = default;
   JsonParser(const JsonParser&) = delete;
   JsonParser& operator=(const JsonParser&) = delete;
 
@@ -43,18 +47,15 @@ class JsonParser {
   JsonParseOutcome Parse(std::string_view text, size_t max_depth, JsonDocument* doc);
 
  private:
-  // Empties *doc and the stacks, and makes *doc's byte buffer a copy of `parsed` for the
-  // reader to decode in place; returns the copy.
-  char* StartPass(std::string_view parsed, JsonDocument* doc);
-  // Puts the digits of `text` back over the placeholders of its huge numbers in *doc's copy
-  // of the patched text (see ReplaceHugeNumbers in json_parser.cc).
-  static void RestoreNumbers(std::string_view text, JsonDocument* doc);
-
-  struct Reader;  // wraps rapidjson::Reader, kept out of this header
-  std::unique_ptr<Reader> reader_;
-  std::vector<JsonNode> values_;  // DocumentBuilder's stack of values (only grows)
-  std::vector<uint32_t> open_;    // source offset of each open container's bracket
-  std::string patched_;           // the text with huge numbers masked (rare retry path)
+  class Pass;  // one parse, in json_parser.cc
+  // An open container: where its bracket is, and where its children start on the value stack.
+  struct Open {
+    uint32_t begin;
+    uint32_t first_value;
+    bool object;
+  };
+  std::vector<JsonNode> values_;  // finished values not yet in a closed container (only grows)
+  std::vector<Open> open_;        // the containers being parsed, outermost first
 };
 
 }  // namespace shadowdiff
