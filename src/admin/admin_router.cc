@@ -101,8 +101,9 @@ AdminResponse AdminResponse::Error(int status, std::string_view message) {
 
 // ---- AdminRouter ---------------------------------------------------------------------------
 
-void AdminRouter::AddRoute(std::string method, std::string path, AdminHandler handler) {
-  routes_[std::move(path)][std::move(method)] = std::move(handler);
+void AdminRouter::AddRoute(std::string method, std::string path, AdminHandler handler,
+                           bool reads_body) {
+  routes_[std::move(path)][std::move(method)] = Route{std::move(handler), reads_body};
 }
 
 bool AdminRouter::Authorized(const AdminRequest& request) const {
@@ -131,7 +132,7 @@ AdminResponse AdminRouter::Handle(const AdminRequest& request) const {
   if (it == by_method.end() && request.method == "HEAD") it = by_method.find("GET");
   if (it == by_method.end()) {
     std::string allow;
-    for (const auto& [method, handler] : by_method) {
+    for (const auto& [method, route] : by_method) {
       if (!allow.empty()) allow += ", ";
       allow += method;
       if (method == "GET" && !by_method.contains("HEAD")) allow += ", HEAD";
@@ -149,8 +150,16 @@ AdminResponse AdminRouter::Handle(const AdminRequest& request) const {
     response.headers.emplace_back("WWW-Authenticate", "Bearer");
     return response;
   }
+  if (!it->second.reads_body && !IsReadOnly(request.method) &&
+      request.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+    return AdminResponse::Error(
+        400, request.method + " " + request.path +
+                 " takes its arguments from the query string and does not read a request body "
+                 "(e.g. POST /api/endpoints/reset?endpoint=/users/{id}&method=GET); send it "
+                 "without one");
+  }
   try {
-    return it->second(request);
+    return it->second.handler(request);
   } catch (const std::exception& e) {
     log::Error("admin_handler_failed", {{"path", request.path}, {"error", e.what()}});
     return AdminResponse::Error(500, std::string("internal error: ") + e.what());

@@ -8,6 +8,12 @@
 // head only). A known path with another method gets 405 with an `Allow` header; an unknown
 // path 404.
 //
+// Bodies: a route that changes something (any method but GET and HEAD) takes its arguments
+// from the query string unless it was added with `reads_body`; a request to it with a body
+// that is not blank is refused with 400 before the handler runs, so that arguments sent as a
+// JSON body (e.g. {"endpoint": ...} to /api/endpoints/reset, which would otherwise reset every
+// endpoint) are never silently ignored.
+//
 // Auth: when a bearer token is set (non-empty), every route whose method is not GET or HEAD
 // requires `Authorization: Bearer <token>`, compared in constant time; otherwise 401 with
 // `WWW-Authenticate: Bearer`. With no token every route is open (SPEC.md: the admin server
@@ -65,8 +71,9 @@ using AdminHandler = std::function<AdminResponse(const AdminRequest&)>;
 class AdminRouter {
  public:
   // Adds or replaces the route for (method, path). `method` is upper-case ("GET", "POST"),
-  // `path` starts with '/'.
-  void AddRoute(std::string method, std::string path, AdminHandler handler);
+  // `path` starts with '/'. `reads_body`: the handler reads AdminRequest::body (see Bodies).
+  void AddRoute(std::string method, std::string path, AdminHandler handler,
+                bool reads_body = false);
 
   // Mutating routes need this token from now on; "" makes every route open.
   void SetBearerToken(std::string token) { token_ = std::move(token); }
@@ -76,9 +83,14 @@ class AdminRouter {
   AdminResponse Handle(const AdminRequest& request) const;
 
  private:
+  struct Route {
+    AdminHandler handler;
+    bool reads_body = false;
+  };
+
   bool Authorized(const AdminRequest& request) const;
 
-  std::map<std::string, std::map<std::string, AdminHandler>, std::less<>> routes_;  // path
+  std::map<std::string, std::map<std::string, Route>, std::less<>> routes_;  // path -> method
   std::string token_;
 };
 

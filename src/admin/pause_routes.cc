@@ -35,19 +35,23 @@ Result<uint64_t> IntParam(const AdminRequest& request, std::string_view name, ui
 }  // namespace
 
 void AddPauseRoutes(AdminRouter* router, PauseCallbacks callbacks) {
-  router->AddRoute("POST", "/api/pause", [pause = callbacks.pause](const AdminRequest& request) {
-    Result<uint64_t> max_ms = IntParam(request, "max_ms", 1, kPauseMaxMaxMs, kPauseDefaultMaxMs);
-    if (!max_ms.ok()) return AdminResponse::Error(400, max_ms.error().message);
-    Result<uint64_t> max_held =
-        IntParam(request, "max_held", 0, kPauseMaxMaxHeld, kPauseDefaultMaxHeld);
-    if (!max_held.ok()) return AdminResponse::Error(400, max_held.error().message);
-    auto until = pause(std::chrono::milliseconds(*max_ms), static_cast<size_t>(*max_held));
-    if (!until.ok()) return AdminResponse::Error(409, until.error().message);
-    return AdminResponse::Json(200, "{\"ok\":true,\"paused\":true,\"until\":\"" +
-                                        FormatUtcMillis(*until) +
-                                        "\",\"max_ms\":" + std::to_string(*max_ms) +
-                                        ",\"max_held\":" + std::to_string(*max_held) + "}");
-  });
+  router->AddRoute(
+      "POST", "/api/pause",
+      [pause = callbacks.pause, limits = callbacks.limits](const AdminRequest& request) {
+        const Limits defaults = limits ? limits() : Limits{};
+        Result<uint64_t> max_ms =
+            IntParam(request, "max_ms", 1, kPauseMaxTimeoutMs, defaults.pause_timeout_ms);
+        if (!max_ms.ok()) return AdminResponse::Error(400, max_ms.error().message);
+        Result<uint64_t> max_held =
+            IntParam(request, "max_held", 0, kPauseMaxHeldRequests, defaults.pause_max_requests);
+        if (!max_held.ok()) return AdminResponse::Error(400, max_held.error().message);
+        auto until = pause(std::chrono::milliseconds(*max_ms), static_cast<size_t>(*max_held));
+        if (!until.ok()) return AdminResponse::Error(409, until.error().message);
+        return AdminResponse::Json(200, "{\"ok\":true,\"paused\":true,\"until\":\"" +
+                                            FormatUtcMillis(*until) +
+                                            "\",\"max_ms\":" + std::to_string(*max_ms) +
+                                            ",\"max_held\":" + std::to_string(*max_held) + "}");
+      });
   router->AddRoute("POST", "/api/resume", [resume = callbacks.resume](const AdminRequest&) {
     const size_t released = resume();
     return AdminResponse::Json(

@@ -79,10 +79,15 @@ struct RedactRule {
   std::string header;            // for kHeader, lower-case
 };
 
+// The largest max_ms and max_held that POST /api/pause and limits.pause_* accept.
+inline constexpr uint32_t kPauseMaxTimeoutMs = 300'000;
+inline constexpr uint32_t kPauseMaxHeldRequests = 1'000'000;
+
 // Resource limits of the proxy. All have defaults; `limits:` in the file overrides them.
 struct Limits {
-  uint64_t max_request_body_bytes = 8
-                                    << 20;  // buffered to send to the shadow; beyond: not shadowed
+  // The largest client request body; a larger one is answered 413 (each body is buffered
+  // whole, to be sent to both sides).
+  uint64_t max_request_body_bytes = uint64_t{8} << 20;
   // Responses are buffered for comparison up to this many bytes; beyond it they are compared
   // by length + hash. Copied into every endpoint's CompareRules::max_body_bytes.
   uint64_t max_response_body_bytes = 8 << 20;
@@ -98,11 +103,13 @@ struct Limits {
   uint32_t idle_timeout_ms = 60000;    // idle keep-alive connection (client or upstream)
   uint32_t header_timeout_ms = 10000;  // to receive a client's request head
   uint32_t drain_timeout_ms = 30000;   // graceful shutdown: wait this long for requests
-  uint32_t pause_max_requests = 1024;  // requests held by POST /api/pause
-  uint32_t pause_timeout_ms = 30000;   // a held request is released after this long
-  uint32_t field_label_cap = 200;      // distinct `field` label values per endpoint
-  uint32_t json_max_depth = 128;       // copied into every CompareRules::max_depth
-  uint32_t max_diffs = 1000;           // copied into every CompareRules::max_diffs
+  // POST /api/pause's defaults when its query leaves them out: requests held at most
+  // (max_held) and how long a pause lasts at most (max_ms).
+  uint32_t pause_max_requests = 10000;
+  uint32_t pause_timeout_ms = 30000;
+  uint32_t field_label_cap = 200;  // distinct `field` label values per endpoint
+  uint32_t json_max_depth = 128;   // copied into every CompareRules::max_depth
+  uint32_t max_diffs = 1000;       // copied into every CompareRules::max_diffs
 };
 
 struct Config {

@@ -152,7 +152,11 @@ Result<std::unique_ptr<ProxyServer>> ProxyServer::Start(std::shared_ptr<const Co
                  PauseCallbacks{[self](std::chrono::milliseconds max_wait, size_t max_held) {
                                   return self->pause_->Pause(max_wait, max_held);
                                 },
-                                [self] { return self->pause_->Resume(); }});
+                                [self] { return self->pause_->Resume(); },
+                                [self] {
+                                  auto live = self->holder_.Get();
+                                  return live ? live->config->limits : Limits{};
+                                }});
   const std::string token = EnvOrEmpty(config->admin.token_env);
   if (!token.empty()) router.SetBearerToken(token);
   AdminServerOptions admin_options;

@@ -24,7 +24,9 @@
 //     anywhere in its headers is answered 401;
 //   - the callbacks get what their routes promise: reset never a method without an
 //     endpoint; pause max_ms 1..300000 and max_held 0..1000000;
-//   - GET /api/mismatches answers at most 200 examples.
+//   - GET /api/mismatches answers at most 200 examples;
+//   - a POST to a mutating route with a body that is not blank runs no callback (their
+//     arguments come from the query string; a body is refused, never ignored).
 // ADMIN_ROUTER_FUZZ_PRINT=1 prints each request line and its answer (to check what seeds reach).
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
@@ -150,8 +152,8 @@ Result<size_t> Reset(std::string_view endpoint, std::string_view method) {
 Result<std::chrono::system_clock::time_point> Pause(std::chrono::milliseconds max_wait,
                                                     size_t max_held) {
   ++g_calls.pause;
-  Check(max_wait.count() >= 1 && static_cast<uint64_t>(max_wait.count()) <= kPauseMaxMaxMs);
-  Check(max_held <= kPauseMaxMaxHeld);
+  Check(max_wait.count() >= 1 && static_cast<uint64_t>(max_wait.count()) <= kPauseMaxTimeoutMs);
+  Check(max_held <= kPauseMaxHeldRequests);
   if (max_held == 7) return Error{"the proxy is draining"};  // the 409 path
   return std::chrono::system_clock::time_point(std::chrono::hours(480'000)) + max_wait;
 }
@@ -170,10 +172,12 @@ const AdminRouter& Router() {
     AddEndpointsResetRoute(r, Reset);
     AddEndpointsRoute(r, [report = Report()] { return report; });
     AddMismatchesRoute(r, MakeRing().release());
-    AddPauseRoutes(r, PauseCallbacks{Pause, [] {
+    AddPauseRoutes(r, PauseCallbacks{Pause,
+                                     [] {
                                        ++g_calls.resume;
                                        return size_t{3};
-                                     }});
+                                     },
+                                     [] { return Limits{}; }});
     r->SetBearerToken(std::string(kToken));
     return r;
   }();
@@ -286,6 +290,10 @@ void CheckAuth(const AdminRequest& request, const AdminResponse& response) {
   if (g_calls.any()) Check(request.method == "POST" && CarriesToken(request));
   if (request.method == "POST" && IsMutatingRoute(request.path) && !MentionsToken(request)) {
     Check(response.status == 401 && !g_calls.any());
+  }
+  if (request.method == "POST" && IsMutatingRoute(request.path) &&
+      request.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+    Check(!g_calls.any() && (response.status == 400 || response.status == 401));
   }
 }
 

@@ -288,7 +288,8 @@ AdminRouter PauseRouter(PauseCalls* calls) {
                      [calls] {
                        ++calls->resumes;
                        return size_t{7};
-                     }});
+                     },
+                     [] { return Limits{}; }});
   return router;
 }
 
@@ -327,6 +328,31 @@ TEST(PauseRoutesTest, BadBoundsAre400AndNothingIsPaused) {
         << response.body;
   }
   EXPECT_FALSE(calls.max_wait.has_value());
+}
+
+TEST(PauseRoutesTest, DefaultsAreTheLimitsInEffect) {
+  PauseCalls calls;
+  Limits limits;
+  limits.pause_timeout_ms = 4500;
+  limits.pause_max_requests = 12;
+  AdminRouter router;
+  AddPauseRoutes(
+      &router,
+      PauseCallbacks{[&calls](std::chrono::milliseconds max_wait,
+                              size_t max_held) -> Result<std::chrono::system_clock::time_point> {
+                       calls.max_wait = max_wait;
+                       calls.max_held = max_held;
+                       return TimePoint(std::chrono::seconds(1700000000));
+                     },
+                     [] { return size_t{0}; }, [&limits] { return limits; }});
+  ASSERT_EQ(router.Handle(Req("POST", "/api/pause")).status, 200);
+  EXPECT_EQ(*calls.max_wait, std::chrono::milliseconds(4500));
+  EXPECT_EQ(*calls.max_held, 12u);
+  // A reload changes them for the next pause; explicit parameters still win.
+  limits.pause_timeout_ms = 700;
+  ASSERT_EQ(router.Handle(Req("POST", "/api/pause?max_held=3")).status, 200);
+  EXPECT_EQ(*calls.max_wait, std::chrono::milliseconds(700));
+  EXPECT_EQ(*calls.max_held, 3u);
 }
 
 TEST(PauseRoutesTest, RefusedPauseIs409) {

@@ -30,9 +30,12 @@ AdminRouter RouterWithEcho() {
   router.AddRoute("GET", "/echo", [](const AdminRequest& r) {
     return AdminResponse::Text(200, "GET " + r.path + " q=" + r.query);
   });
-  router.AddRoute("POST", "/api/do", [](const AdminRequest& r) {
-    return AdminResponse::Json(200, "{\"body\":\"" + r.body + "\"}");
-  });
+  router.AddRoute(
+      "POST", "/api/do",
+      [](const AdminRequest& r) {
+        return AdminResponse::Json(200, "{\"body\":\"" + r.body + "\"}");
+      },
+      /*reads_body=*/true);
   return router;
 }
 
@@ -111,6 +114,32 @@ TEST(AdminRouterTest, WithATokenMutatingRoutesNeedTheBearerToken) {
   // Reads stay open: Prometheus scrapes without credentials.
   EXPECT_EQ(router.Handle(Req("GET", "/echo")).status, 200);
   EXPECT_EQ(router.Handle(Req("HEAD", "/echo")).status, 200);
+}
+
+TEST(AdminRouterTest, AMutatingRouteThatTakesQueryArgumentsRefusesABody) {
+  AdminRouter router = RouterWithEcho();
+  int calls = 0;
+  router.AddRoute("POST", "/api/reset", [&calls](const AdminRequest&) {
+    ++calls;
+    return AdminResponse::Json(200, "{\"ok\":true}");
+  });
+  AdminRequest with_json = Req("POST", "/api/reset");
+  with_json.body = R"({"endpoint":"/users/{id}"})";
+  AdminResponse refused = router.Handle(with_json);
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_NE(refused.body.find("query string"), std::string::npos) << refused.body;
+  EXPECT_EQ(calls, 0);  // the handler (here: reset everything) never ran
+  // A blank body is no argument at all; a route added with reads_body gets its body.
+  AdminRequest blank = Req("POST", "/api/reset");
+  blank.body = " \r\n";
+  EXPECT_EQ(router.Handle(blank).status, 200);
+  EXPECT_EQ(calls, 1);
+  AdminRequest echoed = Req("POST", "/api/do");
+  echoed.body = "x";
+  EXPECT_EQ(router.Handle(echoed).body, R"({"body":"x"})");
+  // Without the token the answer is 401 first, body or not.
+  router.SetBearerToken("t");
+  EXPECT_EQ(router.Handle(with_json).status, 401);
 }
 
 TEST(AdminRouterTest, AThrowingHandlerIs500AndTheRouterKeepsWorking) {
