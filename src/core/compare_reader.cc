@@ -180,4 +180,11 @@ void ReadCompareSection(YamlFields& fields, const YamlNode& section, CompareRule
   }
 }
 
+std::vector<std::string> CompareSectionKeys() {
+  std::vector<std::string> keys(kCompareKeys.begin(), kCompareKeys.end());
+  for (std::string_view key : kByKeyKeys) keys.push_back("arrays." + std::string(key));
+  for (std::string_view key : kNumbersKeys) keys.push_back("numbers." + std::string(key));
+  return keys;
+}
+
 }  // namespace shadowdiff

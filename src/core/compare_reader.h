@@ -13,6 +13,8 @@
 #define SHADOWDIFF_CORE_COMPARE_READER_H_
 
 #include <cstddef>
+#include <string>
+#include <vector>
 
 #include "comparators/compare_rules.h"
 #include "src/core/yaml_fields.h"
@@ -26,6 +28,10 @@ inline constexpr size_t kMaxListEntries = 1000;
 inline constexpr size_t kMaxPatternsPerEndpoint = 2000;
 
 void ReadCompareSection(YamlFields& fields, const YamlNode& section, CompareRules& rules);
+
+// The keys ReadCompareSection accepts, as dotted paths below `compare:`: "status", ...,
+// "arrays.by_key", "numbers.tolerance" (for the schema's key list, AllConfigKeys).
+std::vector<std::string> CompareSectionKeys();
 
 }  // namespace shadowdiff
 

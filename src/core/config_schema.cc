@@ -85,8 +85,8 @@ const std::vector<LimitField>& LimitFields() {
       {"idle_timeout_ms", 1, kMaxTimeoutMs, nullptr, &Limits::idle_timeout_ms},
       {"header_timeout_ms", 1, kMaxTimeoutMs, nullptr, &Limits::header_timeout_ms},
       {"drain_timeout_ms", 0, kMaxTimeoutMs, nullptr, &Limits::drain_timeout_ms},
-      {"pause_max_requests", 0, 1'000'000, nullptr, &Limits::pause_max_requests},
-      {"pause_timeout_ms", 1, kMaxTimeoutMs, nullptr, &Limits::pause_timeout_ms},
+      {"pause_max_requests", 0, kPauseMaxHeldRequests, nullptr, &Limits::pause_max_requests},
+      {"pause_timeout_ms", 1, kPauseMaxTimeoutMs, nullptr, &Limits::pause_timeout_ms},
       {"field_label_cap", 1, 100'000, nullptr, &Limits::field_label_cap},
       {"json_max_depth", 1, 10'000, nullptr, &Limits::json_max_depth},
       {"max_diffs", 1, 1'000'000, nullptr, &Limits::max_diffs},
@@ -492,6 +492,27 @@ class SchemaWalk {
 };
 
 }  // namespace
+
+std::vector<std::string> AllConfigKeys() {
+  std::vector<std::string> keys;
+  const auto add = [&keys](std::string_view prefix, Keys names) {
+    for (std::string_view name : names) keys.push_back(std::string(prefix) + std::string(name));
+  };
+  add("", kTopKeys);
+  add("admin.", kAdminKeys);
+  add("targets.", kTargetKeys);
+  add("rollback.", kRollbackKeys);
+  add("store.", kStoreKeys);
+  add("capture.", kCaptureKeys);
+  for (const LimitField& field : LimitFields()) keys.push_back("limits." + std::string(field.name));
+  add("defaults.", kDefaultsKeys);
+  const std::vector<std::string> compare_keys = CompareSectionKeys();
+  for (const std::string& key : compare_keys) keys.push_back("defaults.compare." + key);
+  add("endpoints[].", kEndpointKeys);
+  add("endpoints[].rollback.", kEndpointRollbackKeys);
+  for (const std::string& key : compare_keys) keys.push_back("endpoints[].compare." + key);
+  return keys;
+}
 
 std::shared_ptr<Config> ReadConfig(const YamlNode& root, ConfigErrors& errors) {
   auto config = std::make_shared<Config>();

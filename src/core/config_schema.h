@@ -13,6 +13,8 @@
 #define SHADOWDIFF_CORE_CONFIG_SCHEMA_H_
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "src/core/config.h"
 #include "src/core/config_error.h"
@@ -24,6 +26,13 @@ namespace shadowdiff {
 // otherwise null, with every problem found in `errors`. Comparators are built only for a
 // valid Config.
 std::shared_ptr<Config> ReadConfig(const YamlNode& root, ConfigErrors& errors);
+
+// Every key the walk accepts, as a dotted path from the top of the file, taken from the same
+// lists the walk validates against: "listen", "limits.max_inflight_shadow",
+// "endpoints[].compare.ignore", ... (`endpoints[]` is one entry of the list; `children[]`
+// take the keys of `endpoints[]` and are not listed again). The `compare:` keys come from
+// compare_reader.h's CompareSectionKeys. For docs/CONFIG.md's drift test.
+std::vector<std::string> AllConfigKeys();
 
 }  // namespace shadowdiff
 
