@@ -102,6 +102,7 @@ struct Limits {
   uint32_t connect_timeout_ms = 1000;  // to an upstream
   uint32_t idle_timeout_ms = 60000;    // idle keep-alive connection (client or upstream)
   uint32_t header_timeout_ms = 10000;  // to receive a client's request head
+  uint32_t body_timeout_ms = 60000;    // then to receive that request's whole body
   uint32_t drain_timeout_ms = 30000;   // graceful shutdown: wait this long for requests
   // POST /api/pause's defaults when its query leaves them out: requests held at most
   // (max_held) and how long a pause lasts at most (max_ms).

@@ -84,6 +84,7 @@ const std::vector<LimitField>& LimitFields() {
       {"connect_timeout_ms", 1, kMaxTimeoutMs, nullptr, &Limits::connect_timeout_ms},
       {"idle_timeout_ms", 1, kMaxTimeoutMs, nullptr, &Limits::idle_timeout_ms},
       {"header_timeout_ms", 1, kMaxTimeoutMs, nullptr, &Limits::header_timeout_ms},
+      {"body_timeout_ms", 1, kMaxTimeoutMs, nullptr, &Limits::body_timeout_ms},
       {"drain_timeout_ms", 0, kMaxTimeoutMs, nullptr, &Limits::drain_timeout_ms},
       {"pause_max_requests", 0, kPauseMaxHeldRequests, nullptr, &Limits::pause_max_requests},
       {"pause_timeout_ms", 1, kPauseMaxTimeoutMs, nullptr, &Limits::pause_timeout_ms},

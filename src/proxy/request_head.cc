@@ -22,7 +22,7 @@ EdgeOptions EdgeOptions::FromLimits(const Limits& limits) {
   options.max_header_bytes = limits.max_header_bytes;
   options.header_timeout = std::chrono::milliseconds(limits.header_timeout_ms);
   options.idle_timeout = std::chrono::milliseconds(limits.idle_timeout_ms);
-  options.body_timeout = std::chrono::milliseconds(limits.idle_timeout_ms);
+  options.body_timeout = std::chrono::milliseconds(limits.body_timeout_ms);
   return options;
 }
 

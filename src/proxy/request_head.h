@@ -27,8 +27,8 @@ struct EdgeOptions {
   std::chrono::milliseconds header_timeout{Limits{}.header_timeout_ms};
   // Between requests on a keep-alive connection.
   std::chrono::milliseconds idle_timeout{Limits{}.idle_timeout_ms};
-  // For the whole body of one request. `limits:` has no key for it: idle_timeout_ms.
-  std::chrono::milliseconds body_timeout{Limits{}.idle_timeout_ms};
+  // For the whole body of one request, after its head.
+  std::chrono::milliseconds body_timeout{Limits{}.body_timeout_ms};
   // For writing an answer of the edge's own (400, 413, ...), and then for discarding what
   // the client still sends before the socket is closed.
   std::chrono::milliseconds error_write_timeout{5000};

@@ -94,6 +94,7 @@ limits:
   connect_timeout_ms: 7
   idle_timeout_ms: 8
   header_timeout_ms: 9
+  body_timeout_ms: 16
   drain_timeout_ms: 10
   pause_max_requests: 11
   pause_timeout_ms: 12
@@ -153,6 +154,7 @@ endpoints:
   EXPECT_EQ(l.connect_timeout_ms, 7u);
   EXPECT_EQ(l.idle_timeout_ms, 8u);
   EXPECT_EQ(l.header_timeout_ms, 9u);
+  EXPECT_EQ(l.body_timeout_ms, 16u);
   EXPECT_EQ(l.drain_timeout_ms, 10u);
   EXPECT_EQ(l.pause_max_requests, 11u);
   EXPECT_EQ(l.pause_timeout_ms, 12u);

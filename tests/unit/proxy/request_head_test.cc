@@ -109,6 +109,21 @@ TEST(ParseRequestHead, HeadBeyondBeastsDefaultLimit) {
   EXPECT_TRUE(Parse(head).verdict.ok());
 }
 
+TEST(EdgeOptions, EachTimeoutComesFromItsOwnLimit) {
+  Limits limits;
+  limits.header_timeout_ms = 1;
+  limits.idle_timeout_ms = 2;
+  limits.body_timeout_ms = 3;
+  limits.max_header_bytes = 4;
+  limits.max_request_body_bytes = 5;
+  const EdgeOptions options = EdgeOptions::FromLimits(limits);
+  EXPECT_EQ(options.header_timeout, std::chrono::milliseconds(1));
+  EXPECT_EQ(options.idle_timeout, std::chrono::milliseconds(2));
+  EXPECT_EQ(options.body_timeout, std::chrono::milliseconds(3));
+  EXPECT_EQ(options.max_header_bytes, 4u);
+  EXPECT_EQ(options.max_request_body_bytes, 5u);
+}
+
 TEST(EdgeErrorResponse, SmallCloseResponse) {
   EXPECT_EQ(EdgeErrorResponse(Refusal{431, "request header fields too large"}),
             "HTTP/1.1 431 Request Header Fields Too Large\r\n"
