@@ -14,6 +14,7 @@
 #include "src/compare/trip_registry.h"
 #include "src/core/config_loader.h"
 #include "src/core/payload_redactor.h"
+#include "src/core/reload_scope.h"
 #include "src/io/log.h"
 #include "src/proxy/edge_server.h"
 #include "src/proxy/exchange_report.h"
@@ -192,12 +193,13 @@ Status ProxyServer::Reload() {
   }
   const Config& before = *holder_.Get()->config;
   const Config& after = *(*live)->config;
-  if (!(before.listen == after.listen) || !(before.admin.listen == after.admin.listen) ||
-      before.limits.compare_workers != after.limits.compare_workers ||
-      before.limits.compare_queue != after.limits.compare_queue) {
+  if (const std::vector<std::string> kept = RestartOnlyChanges(before, after); !kept.empty()) {
+    std::string keys;
+    for (const std::string& key : kept) keys += (keys.empty() ? "" : ",") + key;
     log::Warn("config_reload_partial",
               {{"file", path},
-               {"detail", "listen addresses and the comparison pool size change on restart only"}});
+               {"keys", keys},
+               {"detail", "these keep their startup values until a restart; the rest applies"}});
   }
   inflight_->set_cap(after.limits.max_inflight_shadow);
   holder_.Set(*live);
