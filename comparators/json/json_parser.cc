@@ -8,6 +8,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "src/core/utf8.h"
+
 namespace shadowdiff {
 namespace {
 
@@ -74,44 +76,16 @@ size_t PlainRunLength(const char* p) {
 #endif
 }
 
-// Length of the well-formed UTF-8 character (RFC 3629: no overlongs, surrogates or code
-// points past U+10FFFF) at p[0..n), n >= 1, or 0 when it is not one.
-size_t Utf8CharLength(const unsigned char* p, size_t n) {
-  const unsigned char c = p[0];
-  if (c < 0x80) return 1;
-  size_t len;
-  unsigned char lo = 0x80;
-  unsigned char hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;  // no UTF-16 surrogates
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (len > n || p[1] < lo || p[1] > hi) return 0;
-  for (size_t k = 2; k < len; ++k) {
-    if (p[k] < 0x80 || p[k] > 0xBF) return 0;
-  }
-  return len;
-}
-
 // True when s[0..n) is well-formed UTF-8; ASCII 16 bytes at a time.
 bool ValidUtf8(const char* s, size_t n) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s);
+  const std::string_view text(s, n);
   size_t i = 0;
   while (i < n) {
     if (i + 16 <= n && ((Load8(s + i) | Load8(s + i + 8)) & kHigh) == 0) {
       i += 16;
       continue;
     }
-    const size_t len = Utf8CharLength(p + i, n - i);
+    const size_t len = Utf8SequenceLength(text, i);
     if (len == 0) return false;
     i += len;
   }
@@ -496,14 +470,13 @@ class JsonParser::Pass {
   // starts at `from` (after its quote) in text_, which has one: escapes decode to valid
   // UTF-8, so it is a raw one.
   size_t BadUtf8Offset(size_t from) const {
-    const auto* s = reinterpret_cast<const unsigned char*>(text_.data());
     size_t i = from;
-    while (i < text_.size() && s[i] != '"') {
-      if (s[i] == '\\') {
-        i += s[i + 1] == 'u' ? 6 : 2;
+    while (i < text_.size() && text_[i] != '"') {
+      if (text_[i] == '\\') {
+        i += text_[i + 1] == 'u' ? 6 : 2;
         continue;
       }
-      const size_t len = Utf8CharLength(s + i, text_.size() - i);
+      const size_t len = Utf8SequenceLength(text_, i);
       if (len == 0) return i;
       i += len;
     }

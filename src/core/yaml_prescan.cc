@@ -4,38 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "src/core/utf8.h"
+
 namespace shadowdiff {
 namespace {
-
-// Length of the valid UTF-8 sequence starting at text[i], or 0 if it is not valid
-// (overlong forms, surrogates and code points above U+10FFFF are invalid).
-size_t Utf8SequenceLength(std::string_view text, size_t i) {
-  const auto b0 = static_cast<unsigned char>(text[i]);
-  if (b0 < 0x80) return 1;
-  size_t len = 0;
-  unsigned min_second = 0x80, max_second = 0xBF;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3;
-    if (b0 == 0xE0) min_second = 0xA0;
-    if (b0 == 0xED) max_second = 0x9F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4;
-    if (b0 == 0xF0) min_second = 0x90;
-    if (b0 == 0xF4) max_second = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + len > text.size()) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(text[i + k]);
-    const unsigned lo = k == 1 ? min_second : 0x80;
-    const unsigned hi = k == 1 ? max_second : 0xBF;
-    if (b < lo || b > hi) return 0;
-  }
-  return len;
-}
 
 bool CheckEncoding(std::string_view text, ConfigErrors& errors) {
   int line = 1;
