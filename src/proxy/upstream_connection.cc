@@ -85,26 +85,22 @@ ResponseReader::ResponseReader(UpstreamConnection& connection, bool head_request
 void ResponseReader::NewParser() {
   parser_.emplace();
   parser_->header_limit(max_header_bytes_);
+  // Stop after the head, as http::async_read_header would; then one element per put().
+  parser_->eager(false);
   parser_->body_limit(boost::none);  // the callers bound the body themselves
   if (head_request_) parser_->skip(true);
 }
 
-asio::awaitable<error_code> ResponseReader::ReadHead() {
-  NewParser();
-  for (;;) {
-    auto [ec, bytes] =
-        co_await http::async_read_header(connection_.socket, connection_.buffer, *parser_, kAwait);
-    (void)bytes;
-    if (parser_->got_some() || connection_.buffer.size() != 0) got_some_ = true;
-    if (ec) co_return connection_.deadline.Check(ec);
-    int status = parser_->status();
-    if (status == 101) co_return http::error::bad_status;  // we never ask to upgrade
-    if (status >= 100 && status < 200) {
-      NewParser();  // interim response (100 Continue, 103 Early Hints): the final one follows
-      continue;
-    }
-    co_return error_code{};
+std::optional<error_code> ResponseReader::HeadRead(error_code ec) {
+  if (parser_->got_some() || connection_.buffer.size() != 0) got_some_ = true;
+  if (ec) return connection_.deadline.Check(ec);
+  int status = parser_->status();
+  if (status == 101) return http::error::bad_status;  // we never ask to upgrade
+  if (status >= 100 && status < 200) {
+    NewParser();  // interim response (100 Continue, 103 Early Hints): the final one follows
+    return std::nullopt;
   }
+  return error_code{};
 }
 
 std::optional<uint64_t> ResponseReader::content_length() const {
@@ -124,6 +120,25 @@ asio::awaitable<std::pair<error_code, size_t>> ResponseReader::ReadBody(std::spa
   size_t stored = parser_->stored();
   parser_->SetOutput({});
   co_return std::pair{ec, stored};
+}
+
+std::optional<std::pair<error_code, size_t>> ResponseReader::ReadBuffered(std::span<char> out) {
+  boost::beast::flat_buffer& buffer = connection_.buffer;
+  if (buffer.size() == 0) return std::nullopt;
+  parser_->SetOutput(out);
+  // As Beast's async_read_some parses what is buffered before it reads: the same put().
+  error_code ec;
+  const size_t used = parser_->put(buffer.data(), ec);
+  buffer.consume(used);
+  const size_t stored = parser_->stored();
+  parser_->SetOutput({});
+  if (ec == http::error::need_more) {
+    // Nothing stored yet (possibly a chunk header consumed): ReadBody reads on from here.
+    if (stored == 0) return std::nullopt;
+    ec = {};
+  }
+  if (ec == http::error::need_buffer) ec = {};
+  return std::pair{ec, stored};
 }
 
 bool ResponseReader::reusable() const {

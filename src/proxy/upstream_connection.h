@@ -101,10 +101,17 @@ class ResponseReader {
   // `head_request`: the request was HEAD, so the response has no body whatever it says.
   ResponseReader(UpstreamConnection& connection, bool head_request, uint32_t max_header_bytes);
 
-  // Reads up to the end of the final (non-1xx) response head.
-  boost::asio::awaitable<boost::system::error_code> ReadHead();
+  // Reading the head, with the reads themselves awaited by the caller (no coroutine frame of
+  // its own): BeginHead(), then until HeadRead returns an error code (success included):
+  //   co_await http::async_read_some(connection.socket, connection.buffer, head_parser())
+  //     until it fails or head_parser().is_header_done();
+  //   HeadRead(that read's error)
+  // HeadRead returns nullopt after an interim (1xx) response: read the next head.
+  void BeginHead() { NewParser(); }
+  UpstreamResponseParser& head_parser() { return *parser_; }
+  std::optional<boost::system::error_code> HeadRead(boost::system::error_code ec);
 
-  // After ReadHead succeeded: the final response's status, reason phrase and fields (wire
+  // After HeadRead returned success: the final response's status, reason phrase and fields (wire
   // order, names as received; the caller may take them).
   int status() const { return parser_->status(); }
   const std::string& reason() const { return parser_->reason(); }
@@ -118,6 +125,11 @@ class ResponseReader {
   // after a chunk header). done() turns true after the last byte.
   boost::asio::awaitable<std::pair<boost::system::error_code, size_t>> ReadBody(
       std::span<char> out);
+  // ReadBody without I/O: when bytes already read (e.g. behind the head) take the body further
+  // or finish it, stores them and returns what ReadBody would; nullopt when the parser needs
+  // bytes from the socket first (then call ReadBody). Spares a small response's body, which
+  // usually arrives with its head, the completion that an asynchronous read posts.
+  std::optional<std::pair<boost::system::error_code, size_t>> ReadBuffered(std::span<char> out);
   bool done() const { return parser_ && parser_->is_done(); }
 
   // Any byte of a response arrived (the retry rule: a request answered with nothing may have

@@ -20,6 +20,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
+#include <boost/beast/http/read.hpp>
 
 #include "src/proxy/http_guard.h"
 #include "src/proxy/socket_deadline.h"
@@ -193,28 +194,21 @@ void UpstreamPool::Release(std::unique_ptr<UpstreamConnection> connection, bool 
   Publish();
 }
 
-asio::awaitable<UpstreamPool::Lease> UpstreamPool::Acquire(Clock::time_point deadline,
-                                                           bool fresh_only, bool may_retry,
-                                                           UpstreamResult& result) {
-  // A connection released this recently is as good as checked when a stale one would be
-  // retried anyway; otherwise (a POST, or a connection idle for longer) it is checked.
+UpstreamPool::Lease UpstreamPool::TakeIdle(bool may_retry) {
   constexpr auto kSkipLivenessCheckWithin = std::chrono::milliseconds(500);
-  if (!fresh_only) {
-    PruneIdle();
-    const auto now = Clock::now();
-    while (!idle_.empty()) {
-      std::unique_ptr<UpstreamConnection> connection = std::move(idle_.back());
-      idle_.pop_back();
-      const bool recent = may_retry && connection->buffer.size() == 0 &&
-                          connection->socket.is_open() &&
-                          now - connection->idle_since < kSkipLivenessCheckWithin;
-      if (recent || connection->LooksAlive()) {
-        co_return Lease(this, std::move(connection), true);
-      }
-      connection->Close();
-    }
+  PruneIdle();
+  const auto now = Clock::now();
+  while (!idle_.empty()) {
+    std::unique_ptr<UpstreamConnection> connection = std::move(idle_.back());
+    idle_.pop_back();
+    const bool recent = may_retry && connection->buffer.size() == 0 &&
+                        connection->socket.is_open() &&
+                        now - connection->idle_since < kSkipLivenessCheckWithin;
+    if (recent || connection->LooksAlive()) return Lease(this, std::move(connection), true);
+    connection->Close();
   }
-  co_return co_await Connect(deadline, result);
+  Publish();
+  return Lease{};
 }
 
 asio::awaitable<UpstreamPool::Lease> UpstreamPool::Connect(Clock::time_point deadline,
@@ -290,7 +284,9 @@ asio::awaitable<UpstreamPool::Started> UpstreamPool::Start(const UpstreamRequest
   const bool head_request = request.method == "HEAD";
   const bool may_retry = IsRetryableMethod(request.method);
   for (int attempt = 0;; ++attempt) {
-    Lease lease = co_await Acquire(deadline, /*fresh_only=*/attempt > 0, may_retry, result);
+    // The retry uses a new connection.
+    Lease lease = attempt == 0 ? TakeIdle(may_retry) : Lease{};
+    if (!lease) lease = co_await Connect(deadline, result);
     if (!lease) co_return Started{};
     result.reused_connection = lease.reused();
     // Only a pooled connection can be stale, and only once: the retry uses a new one.
@@ -310,7 +306,21 @@ asio::awaitable<UpstreamPool::Started> UpstreamPool::Start(const UpstreamRequest
       co_return Started{};
     }
     auto reader = std::make_unique<ResponseReader>(*lease, head_request, options_.max_header_bytes);
-    error_code read_ec = co_await reader->ReadHead();
+    std::optional<error_code> head_ec;
+    reader->BeginHead();
+    while (!head_ec) {
+      // http::async_read_header's loop, without its composed operation around each read.
+      UpstreamResponseParser& parser = reader->head_parser();
+      error_code ec;
+      do {
+        auto [read_ec, bytes] =
+            co_await beast::http::async_read_some(lease->socket, lease->buffer, parser, kAwait);
+        (void)bytes;
+        ec = read_ec;
+      } while (!ec && !parser.is_header_done());
+      head_ec = reader->HeadRead(ec);
+    }
+    const error_code read_ec = *head_ec;
     if (read_ec) {
       if (stale_retry_allowed && !reader->got_some() && read_ec != beast::error::timeout) {
         result.retried = true;
@@ -347,7 +357,8 @@ asio::awaitable<UpstreamResult> UpstreamPool::Exchange(const UpstreamRequest& re
         result.response.duration_ms = MillisSince(start);
         co_return result;
       }
-      auto [ec, stored] = co_await reader.ReadBody(piece.span());
+      std::optional<std::pair<error_code, size_t>> buffered = reader.ReadBuffered(piece.span());
+      auto [ec, stored] = buffered ? *buffered : co_await reader.ReadBody(piece.span());
       if (ec) {
         FailWith(result, "read response body", ec);
         result.response.duration_ms = MillisSince(start);
@@ -392,11 +403,12 @@ asio::awaitable<RelayResult> UpstreamPool::Relay(const UpstreamRequest& request,
       ComposeResponseHead(result.response.status, reader.reason(), result.response.headers, framing,
                           content_length, client_framing.version, keep_alive);
 
-  // Writes the pending head (first call only) and one body piece, framed.
+  // The pending head (first write only) and one body piece, framed, as buffers for one
+  // gathered write; the write itself is awaited inline (no coroutine frame per write).
   std::string chunk_line;
   bool head_pending = true;
-  auto write_to_client = [&](std::string_view piece, bool last) -> asio::awaitable<error_code> {
-    std::array<asio::const_buffer, 5> buffers;
+  std::array<asio::const_buffer, 5> buffers;
+  auto frame_for_client = [&](std::string_view piece, bool last) -> size_t {
     size_t count = 0;
     if (head_pending) buffers[count++] = asio::buffer(client_head);
     if (!piece.empty()) {
@@ -410,16 +422,24 @@ asio::awaitable<RelayResult> UpstreamPool::Relay(const UpstreamRequest& request,
       }
     }
     if (last && framing == RelayFraming::kChunked) buffers[count++] = asio::buffer("0\r\n\r\n", 5);
-    if (count == 0) co_return error_code{};
-    head_pending = false;
-    out.head_sent = true;
-    client_deadline.ExpiresAfter(options_.body_idle_timeout);
-    auto [ec, written] = co_await asio::async_write(
-        client.socket(), std::span<const asio::const_buffer>(buffers.data(), count), kAwait);
-    (void)written;
+    if (count > 0) {
+      head_pending = false;
+      out.head_sent = true;
+      client_deadline.ExpiresAfter(options_.body_idle_timeout);
+    }
+    return count;
+  };
+  // After a write of frame_for_client's buffers: its error, a timeout when the deadline
+  // closed the socket.
+  auto client_written = [&](const error_code& ec) {
     const error_code checked = client_deadline.Check(ec);
     client_deadline.Clear();  // not while waiting for the next upstream piece
-    co_return checked;
+    return checked;
+  };
+  auto client_write_failed = [&] {
+    out.client_write_failed = true;
+    ResetClient(client);
+    result.response.duration_ms = MillisSince(start);
   };
 
   if (content_length) {
@@ -434,16 +454,19 @@ asio::awaitable<RelayResult> UpstreamPool::Relay(const UpstreamRequest& request,
   constexpr uint64_t kCoalesceBodyBytes = 16 << 10;
   const bool small_body = content_length && *content_length <= kCoalesceBodyBytes;
   if (!has_body || (started.lease->buffer.size() == 0 && !small_body)) {
-    if (error_code ec = co_await write_to_client({}, !has_body)) {
-      out.client_write_failed = true;
-      ResetClient(client);
-      result.response.duration_ms = MillisSince(start);
+    const size_t count = frame_for_client({}, !has_body);
+    auto [ec, written] = co_await asio::async_write(
+        client.socket(), std::span<const asio::const_buffer>(buffers.data(), count), kAwait);
+    (void)written;
+    if (client_written(ec)) {
+      client_write_failed();
       co_return out;
     }
   }
   while (!reader.done()) {
     upstream_deadline.ExpiresAfter(options_.body_idle_timeout);
-    auto [ec, stored] = co_await reader.ReadBody(piece.span());
+    std::optional<std::pair<error_code, size_t>> buffered = reader.ReadBuffered(piece.span());
+    auto [ec, stored] = buffered ? *buffered : co_await reader.ReadBody(piece.span());
     if (ec) {
       FailWith(result, "read response body", ec);
       ResetClient(client);  // the client must not take a cut body for a whole one
@@ -453,10 +476,13 @@ asio::awaitable<RelayResult> UpstreamPool::Relay(const UpstreamRequest& request,
     std::string_view bytes(piece.data(), stored);
     Capture(result, bytes, options_.capture_cap);
     if (bytes.empty() && !reader.done() && !head_pending) continue;
-    if (error_code write_ec = co_await write_to_client(bytes, reader.done())) {
-      out.client_write_failed = true;
-      ResetClient(client);
-      result.response.duration_ms = MillisSince(start);
+    const size_t count = frame_for_client(bytes, reader.done());
+    if (count == 0) continue;
+    auto [write_ec, written] = co_await asio::async_write(
+        client.socket(), std::span<const asio::const_buffer>(buffers.data(), count), kAwait);
+    (void)written;
+    if (client_written(write_ec)) {
+      client_write_failed();
       co_return out;
     }
   }

@@ -102,14 +102,15 @@ class UpstreamPool {
   // lease and `result` holds the status.
   boost::asio::awaitable<Started> Start(const UpstreamRequest& request, Clock::time_point deadline,
                                         UpstreamResult& result);
-  // A live idle connection, or a new one connected by `deadline` (nullptr and an error in
-  // `result` otherwise). `fresh_only` skips the idle list (for the retry).
-  // `verify_idle`: check a pooled connection for liveness first (MSG_PEEK). Skipped for
-  // requests the pool may retry on a stale connection when the connection was used very
-  // recently (kSkipLivenessCheckWithin): the retry covers the rare close, and the check costs
-  // a syscall per request.
-  boost::asio::awaitable<Lease> Acquire(Clock::time_point deadline, bool fresh_only, bool may_retry,
-                                        UpstreamResult& result);
+  // A live idle connection, most recently released first, or an empty Lease when there is
+  // none (synchronous: no coroutine frame when the pool is warm). A pooled connection is
+  // checked for liveness first (MSG_PEEK), except for requests the pool may retry on a stale
+  // connection (`may_retry`) when the connection was used very recently
+  // (kSkipLivenessCheckWithin): the retry covers the rare close, and the check costs a
+  // syscall per request.
+  Lease TakeIdle(bool may_retry);
+  // A new connection, connected by `deadline` (an empty Lease and an error in `result`
+  // otherwise).
   boost::asio::awaitable<Lease> Connect(Clock::time_point deadline, UpstreamResult& result);
   // Returns a leased connection: kept idle when reusable and there is room, else closed.
   void Release(std::unique_ptr<UpstreamConnection> connection, bool reusable);

@@ -91,6 +91,23 @@ TEST_F(ExchangeTest, ChunkedBodyIsDecodedAndHopByHopHeadersAreRemoved) {
   EXPECT_EQ(pool.idle_connections(), 1u);
 }
 
+// One byte per write: every split between the head, chunk headers and data, which take the
+// parser through the bytes-already-buffered path and the read path in turn.
+TEST_F(ExchangeTest, ResponsesArrivingByteByByteAreReadWholeAndKeepTheConnection) {
+  FakeUpstream server([](const RecordedRequest& r) {
+    FakeReply reply = FakeReply::Text(200, "split at every byte").WithTrickle(1ms);
+    return r.target == "/chunked" ? std::move(reply).WithChunked(3) : reply;
+  });
+  UpstreamPool pool = MakePool(server.url());
+  for (const char* target : {"/chunked", "/length", "/chunked"}) {
+    UpstreamResult result = Exchange(pool, Get(target));
+    ASSERT_TRUE(result.ok()) << target << ": " << result.detail;
+    EXPECT_EQ(result.response.body, "split at every byte") << target;
+    EXPECT_TRUE(result.body_complete) << target;
+  }
+  EXPECT_EQ(server.connections_accepted(), 1u);
+}
+
 TEST_F(ExchangeTest, GzipBodyIsKeptAsReceived) {
   std::string json(5000, 'x');
   FakeUpstream server(FakeReply::Json(200, json).WithGzip());

@@ -170,6 +170,24 @@ TEST_F(RelayTest, ChunkedResponseIsRechunkedForHttp11) {
   EXPECT_TRUE(run.result.client_reusable);
 }
 
+TEST_F(RelayTest, ResponsesArrivingByteByByteAreRelayedExactly) {
+  FakeUpstream server([](const RecordedRequest& r) {
+    FakeReply reply = FakeReply::Text(200, "split at every byte").WithTrickle(1ms);
+    return r.target == "/chunked" ? std::move(reply).WithChunked(3) : reply;
+  });
+  UpstreamPool pool = MakePool(server.url());
+  for (const char* target : {"/chunked", "/length"}) {
+    RelayRun run = Relay(pool, Get(target));
+    ASSERT_TRUE(run.result.upstream.ok()) << target << ": " << run.result.upstream.detail;
+    ClientResponse response = ParseClientBytes(run.client_bytes);
+    ASSERT_TRUE(response.complete) << target;
+    EXPECT_EQ(response.body, "split at every byte") << target;
+    EXPECT_EQ(run.result.upstream.response.body, "split at every byte") << target;
+    EXPECT_TRUE(run.result.client_reusable) << target;
+  }
+  EXPECT_EQ(server.connections_accepted(), 1u);
+}
+
 TEST_F(RelayTest, ChunkedResponseIsCloseDelimitedForHttp10) {
   FakeUpstream server(FakeReply::Text(200, "abcdefghij").WithChunked(3));
   UpstreamPool pool = MakePool(server.url());
