@@ -1,12 +1,6 @@
 // Integration tests of the edge (EdgeServer + client sessions + guard) over real loopback
 // sockets with exact bytes. A recording handler stands in for the fan-out: it records what
 // reached it and echoes. Every wait is bounded (socket receive timeouts, deadlines).
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
@@ -25,6 +19,7 @@
 #include <boost/asio/write.hpp>
 
 #include "src/proxy/edge_server.h"
+#include "tests/integration/raw_client.h"
 
 namespace shadowdiff {
 namespace {
@@ -36,6 +31,7 @@ using ::testing::Not;
 using ::testing::Pair;
 using ::testing::StartsWith;
 using Clock = std::chrono::steady_clock;
+using test::RawClient;
 
 // ---- the handler ------------------------------------------------------------------------------
 
@@ -92,97 +88,6 @@ class EchoHandler : public RequestHandler {
   Recorder& recorder_;
 };
 
-// ---- a raw loopback client --------------------------------------------------------------------
-
-class RawClient {
- public:
-  explicit RawClient(uint16_t port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    timeval tv{3, 0};  // every read is bounded
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    int one = 1;
-    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  }
-  ~RawClient() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  RawClient(const RawClient&) = delete;
-  RawClient& operator=(const RawClient&) = delete;
-
-  bool connected() const { return connected_; }
-
-  bool Send(std::string_view bytes) {
-    while (!bytes.empty()) {
-      ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      bytes.remove_prefix(static_cast<size_t>(n));
-    }
-    return true;
-  }
-
-  // One complete response (head + Content-Length body), or "" on timeout/close.
-  std::string ReadResponse() {
-    for (;;) {
-      size_t head_end = buffer_.find("\r\n\r\n");
-      if (head_end != std::string::npos) {
-        std::string head = buffer_.substr(0, head_end + 4);
-        size_t length = 0;
-        size_t cl = Lower(head).find("content-length:");
-        if (cl != std::string::npos) length = std::stoul(head.substr(cl + 15));
-        if (head.starts_with("HTTP/1.1 100")) length = 0;
-        if (buffer_.size() >= head.size() + length) {
-          std::string response = buffer_.substr(0, head.size() + length);
-          buffer_.erase(0, response.size());
-          return response;
-        }
-      }
-      if (!Fill()) return "";
-    }
-  }
-
-  // True when the server closes the connection (EOF or reset) within `within`; bytes that
-  // arrive before stay in the buffer.
-  bool WaitClosed(std::chrono::milliseconds within) {
-    auto until = Clock::now() + within;
-    while (Clock::now() < until) {
-      char chunk[4096];
-      ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-      if (n == 0) return true;
-      if (n < 0) {
-        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) continue;
-        return true;  // ECONNRESET
-      }
-      buffer_.append(chunk, static_cast<size_t>(n));
-    }
-    return false;
-  }
-
-  const std::string& buffered() const { return buffer_; }
-
- private:
-  static std::string Lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-  }
-  bool Fill() {
-    char chunk[4096];
-    ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-    if (n <= 0) return false;
-    buffer_.append(chunk, static_cast<size_t>(n));
-    return true;
-  }
-
-  int fd_ = -1;
-  bool connected_ = false;
-  std::string buffer_;
-};
-
 // ---- fixture ------------------------------------------------------------------------------------
 
 class EdgeServerTest : public ::testing::Test {
@@ -216,7 +121,7 @@ class EdgeServerTest : public ::testing::Test {
     RawClient client(port_);
     ASSERT_TRUE(client.connected());
     ASSERT_TRUE(client.Send(bytes));
-    std::string response = client.ReadResponse();
+    std::string response = client.ReadResponse().raw;
     EXPECT_THAT(response, StartsWith("HTTP/1.1 " + std::to_string(status) + " "));
     EXPECT_THAT(response, HasSubstr("\r\nConnection: close\r\n"));
     EXPECT_TRUE(client.WaitClosed(2000ms));
@@ -239,7 +144,7 @@ TEST_F(EdgeServerTest, KeepAliveServesThreeRequestsOnOneConnection) {
   for (int i = 0; i < 3; ++i) {
     std::string target = "/r" + std::to_string(i);
     ASSERT_TRUE(client.Send("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n"));
-    std::string response = client.ReadResponse();
+    std::string response = client.ReadResponse().raw;
     EXPECT_THAT(response, StartsWith("HTTP/1.1 200 OK\r\n"));
     EXPECT_THAT(response, testing::EndsWith("GET " + target + " "));
   }
@@ -253,8 +158,8 @@ TEST_F(EdgeServerTest, PipelinedRequestsAreAnsweredInOrder) {
   ASSERT_TRUE(
       client.Send("GET /slow-first HTTP/1.1\r\nHost: x\r\n\r\n"
                   "POST /second HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"));
-  std::string first = client.ReadResponse();
-  std::string second = client.ReadResponse();
+  std::string first = client.ReadResponse().raw;
+  std::string second = client.ReadResponse().raw;
   EXPECT_THAT(first, testing::EndsWith("GET /slow-first "));
   EXPECT_THAT(second, testing::EndsWith("POST /second abc"));
   EXPECT_EQ(recorder_.count(), 2u);
@@ -267,7 +172,7 @@ TEST_F(EdgeServerTest, RequestReachesHandlerSanitised) {
       "POST /a?b=1 HTTP/1.1\r\nHost: svc\r\nContent-Length: 2\r\nShadow-Mode: rollback\r\n"
       "shadow-id: forged\r\nX-Forwarded-For: 10.1.1.1\r\nConnection: X-Hop\r\nX-Hop: 1\r\n"
       "Proxy-Authorization: Basic x\r\nUpgrade: h2c\r\n\r\nhi"));
-  EXPECT_THAT(client.ReadResponse(), testing::EndsWith("POST /a?b=1 hi"));
+  EXPECT_THAT(client.ReadResponse().raw, testing::EndsWith("POST /a?b=1 hi"));
   auto requests = recorder_.requests();
   ASSERT_EQ(requests.size(), 1u);
   const InboundRequest& r = requests[0];
@@ -284,7 +189,7 @@ TEST_F(EdgeServerTest, ChunkedBodyIsDechunked) {
   ASSERT_TRUE(
       client.Send("POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                   "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n"));
-  EXPECT_THAT(client.ReadResponse(), testing::EndsWith("POST /c hello world"));
+  EXPECT_THAT(client.ReadResponse().raw, testing::EndsWith("POST /c hello world"));
   auto requests = recorder_.requests();
   ASSERT_EQ(requests.size(), 1u);
   EXPECT_EQ(requests[0].body, "hello world");
@@ -294,7 +199,7 @@ TEST_F(EdgeServerTest, ChunkedBodyIsDechunked) {
   }
   // The connection stays usable.
   ASSERT_TRUE(client.Send(kGet));
-  EXPECT_THAT(client.ReadResponse(), StartsWith("HTTP/1.1 200 OK"));
+  EXPECT_THAT(client.ReadResponse().raw, StartsWith("HTTP/1.1 200 OK"));
 }
 
 TEST_F(EdgeServerTest, Http10ClosesUnlessKeepAlive) {
@@ -302,15 +207,15 @@ TEST_F(EdgeServerTest, Http10ClosesUnlessKeepAlive) {
   {
     RawClient client(port_);
     ASSERT_TRUE(client.Send("GET /ten HTTP/1.0\r\n\r\n"));
-    EXPECT_THAT(client.ReadResponse(), StartsWith("HTTP/1.1 200 OK"));
+    EXPECT_THAT(client.ReadResponse().raw, StartsWith("HTTP/1.1 200 OK"));
     EXPECT_TRUE(client.WaitClosed(2000ms));
   }
   {
     RawClient client(port_);
     ASSERT_TRUE(client.Send("GET /ka1 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
-    EXPECT_THAT(client.ReadResponse(), HasSubstr("Connection: keep-alive"));
+    EXPECT_THAT(client.ReadResponse().raw, HasSubstr("Connection: keep-alive"));
     ASSERT_TRUE(client.Send("GET /ka2 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
-    EXPECT_THAT(client.ReadResponse(), testing::EndsWith("GET /ka2 "));
+    EXPECT_THAT(client.ReadResponse().raw, testing::EndsWith("GET /ka2 "));
   }
   EXPECT_EQ(recorder_.count(), 3u);
 }
@@ -320,7 +225,7 @@ TEST_F(EdgeServerTest, ConnectionCloseClosesAfterResponse) {
   RawClient client(port_);
   ASSERT_TRUE(
       client.Send("GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" + std::string(kGet)));
-  EXPECT_THAT(client.ReadResponse(), StartsWith("HTTP/1.1 200 OK"));
+  EXPECT_THAT(client.ReadResponse().raw, StartsWith("HTTP/1.1 200 OK"));
   EXPECT_TRUE(client.WaitClosed(2000ms));
   EXPECT_EQ(recorder_.count(), 1u);  // the pipelined request after `close` is not served
 }
@@ -330,9 +235,9 @@ TEST_F(EdgeServerTest, ExpectContinueIsAnsweredBeforeTheBody) {
   RawClient client(port_);
   ASSERT_TRUE(client.Send(
       "PUT /e HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n"));
-  EXPECT_EQ(client.ReadResponse(), "HTTP/1.1 100 Continue\r\n\r\n");
+  EXPECT_EQ(client.ReadResponse().raw, "HTTP/1.1 100 Continue\r\n\r\n");
   ASSERT_TRUE(client.Send("body"));
-  EXPECT_THAT(client.ReadResponse(), testing::EndsWith("PUT /e body"));
+  EXPECT_THAT(client.ReadResponse().raw, testing::EndsWith("PUT /e body"));
   auto requests = recorder_.requests();
   ASSERT_EQ(requests.size(), 1u);
   EXPECT_THAT(requests[0].headers, Not(Contains(Pair("Expect", "100-continue"))));
@@ -382,8 +287,8 @@ TEST_F(EdgeServerTest, SmugglingAfterAGoodRequestClosesTheConnection) {
                           "POST /evil HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
                           "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /hidden HTTP/1.1\r\n"
                           "Host: x\r\n\r\n"));
-  EXPECT_THAT(client.ReadResponse(), StartsWith("HTTP/1.1 200 OK"));
-  EXPECT_THAT(client.ReadResponse(), StartsWith("HTTP/1.1 400 "));
+  EXPECT_THAT(client.ReadResponse().raw, StartsWith("HTTP/1.1 200 OK"));
+  EXPECT_THAT(client.ReadResponse().raw, StartsWith("HTTP/1.1 400 "));
   EXPECT_TRUE(client.WaitClosed(2000ms));
   auto requests = recorder_.requests();
   ASSERT_EQ(requests.size(), 1u);
@@ -455,7 +360,7 @@ TEST_F(EdgeServerTest, IdleKeepAliveConnectionIsClosedAfterIdleTimeout) {
   Start();
   RawClient client(port_);
   ASSERT_TRUE(client.Send(kGet));
-  EXPECT_THAT(client.ReadResponse(), StartsWith("HTTP/1.1 200 OK"));
+  EXPECT_THAT(client.ReadResponse().raw, StartsWith("HTTP/1.1 200 OK"));
   auto start = Clock::now();
   EXPECT_TRUE(client.WaitClosed(2000ms));
   EXPECT_LT(Clock::now() - start, 1000ms);
@@ -465,7 +370,7 @@ TEST_F(EdgeServerTest, DrainFinishesInFlightRequestsAndRefusesNewConnections) {
   Start();
   RawClient idle(port_);
   ASSERT_TRUE(idle.Send(kGet));
-  ASSERT_THAT(idle.ReadResponse(), StartsWith("HTTP/1.1 200 OK"));
+  ASSERT_THAT(idle.ReadResponse().raw, StartsWith("HTTP/1.1 200 OK"));
 
   RawClient busy(port_);
   ASSERT_TRUE(busy.Send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"));
@@ -488,7 +393,7 @@ TEST_F(EdgeServerTest, DrainFinishesInFlightRequestsAndRefusesNewConnections) {
   }
   EXPECT_TRUE(refused);
   // The in-flight request completes, then its connection closes.
-  EXPECT_THAT(busy.ReadResponse(), testing::EndsWith("GET /slow "));
+  EXPECT_THAT(busy.ReadResponse().raw, testing::EndsWith("GET /slow "));
   EXPECT_TRUE(busy.WaitClosed(2000ms));
   ASSERT_EQ(drained.wait_for(4s), std::future_status::ready);
   EXPECT_TRUE(drained.get());
