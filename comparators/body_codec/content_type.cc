@@ -1,6 +1,7 @@
 #include "comparators/body_codec/content_type.h"
 
 #include "src/core/exchange.h"
+#include "src/core/utf8.h"
 
 namespace shadowdiff {
 namespace {
@@ -45,28 +46,11 @@ MediaClass ClassifyContentType(std::string_view content_type) {
 
 bool LooksLikeText(std::string_view bytes) {
   size_t i = 0;
-  auto cont = [&](size_t k) {
-    return k < bytes.size() && (static_cast<unsigned char>(bytes[k]) & 0xC0) == 0x80;
-  };
   while (i < bytes.size()) {
-    unsigned char b = static_cast<unsigned char>(bytes[i]);
-    if (b == 0) return false;
-    if (b < 0x80) {
-      ++i;
-      continue;
-    }
-    unsigned char b1 = i + 1 < bytes.size() ? static_cast<unsigned char>(bytes[i + 1]) : 0;
-    if (b >= 0xC2 && b <= 0xDF && cont(i + 1)) {
-      i += 2;
-    } else if (b >= 0xE0 && b <= 0xEF && cont(i + 1) && cont(i + 2) && !(b == 0xE0 && b1 < 0xA0) &&
-               !(b == 0xED && b1 >= 0xA0)) {
-      i += 3;
-    } else if (b >= 0xF0 && b <= 0xF4 && cont(i + 1) && cont(i + 2) && cont(i + 3) &&
-               !(b == 0xF0 && b1 < 0x90) && !(b == 0xF4 && b1 >= 0x90)) {
-      i += 4;
-    } else {
-      return false;
-    }
+    if (bytes[i] == '\0') return false;
+    const size_t n = Utf8SequenceLength(bytes, i);
+    if (n == 0) return false;
+    i += n;
   }
   return true;
 }

@@ -3,34 +3,13 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "src/core/utf8.h"
+
 namespace shadowdiff {
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-// Length of the well-formed UTF-8 sequence starting at bytes[i] (RFC 3629: no overlongs, no
-// surrogates, nothing above U+10FFFF), or 0 if there is none.
-size_t Utf8SequenceLength(std::string_view bytes, size_t i) {
-  auto at = [&](size_t k) { return static_cast<unsigned char>(bytes[k]); };
-  auto is_cont = [&](size_t k) { return k < bytes.size() && (at(k) & 0xC0) == 0x80; };
-  unsigned char b = at(i);
-  if (b < 0x80) return 1;
-  if (b >= 0xC2 && b <= 0xDF) return is_cont(i + 1) ? 2 : 0;
-  if (b >= 0xE0 && b <= 0xEF) {
-    if (!is_cont(i + 1) || !is_cont(i + 2)) return 0;
-    if (b == 0xE0 && at(i + 1) < 0xA0) return 0;   // overlong
-    if (b == 0xED && at(i + 1) >= 0xA0) return 0;  // surrogate
-    return 3;
-  }
-  if (b >= 0xF0 && b <= 0xF4) {
-    if (!is_cont(i + 1) || !is_cont(i + 2) || !is_cont(i + 3)) return 0;
-    if (b == 0xF0 && at(i + 1) < 0x90) return 0;   // overlong
-    if (b == 0xF4 && at(i + 1) >= 0x90) return 0;  // above U+10FFFF
-    return 4;
-  }
-  return 0;
-}
 
 }  // namespace
 

@@ -1,6 +1,7 @@
 // Utf8SequenceLength: the one well-formedness rule for UTF-8 (RFC 3629: no overlong forms,
-// no UTF-16 surrogates, nothing above U+10FFFF) that the config prescan and the JSON parser
-// both apply. Pure, header-only (it sits in inner loops).
+// no UTF-16 surrogates, nothing above U+10FFFF) that the config prescan, the JSON parser, the
+// JSON escaping of stored examples (AppendJsonString) and the text sniffing of bodies
+// (LooksLikeText) all apply. Pure, header-only (it sits in inner loops).
 #ifndef SHADOWDIFF_CORE_UTF8_H_
 #define SHADOWDIFF_CORE_UTF8_H_
 
