@@ -249,7 +249,9 @@ class JsonParser::Pass {
   }
 
   void Push(JsonType type, uint32_t a = 0, uint32_t b = 0) {
-    if (count_ == values_->size()) values_->resize(2 * count_ + 64);
+    // Grown one value at a time (geometric capacity): resizing ahead would zero, and so make
+    // resident, memory that a large flat array may never use.
+    if (count_ == values_->size()) values_->emplace_back();
     JsonNode& node = (*values_)[count_++];
     node.type = type;
     node.a = a;
