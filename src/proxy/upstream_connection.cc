@@ -132,11 +132,10 @@ std::optional<std::pair<error_code, size_t>> ResponseReader::ReadBuffered(std::s
   buffer.consume(used);
   const size_t stored = parser_->stored();
   parser_->SetOutput({});
-  if (ec == http::error::need_more) {
-    // Nothing stored yet (possibly a chunk header consumed): ReadBody reads on from here.
-    if (stored == 0) return std::nullopt;
-    ec = {};
-  }
+  // Nothing stored and either more bytes needed or nothing consumed: no progress to report,
+  // ReadBody reads on from here. (A consumed chunk header or final chunk is progress.)
+  if ((ec == http::error::need_more || (!ec && used == 0)) && stored == 0) return std::nullopt;
+  if (ec == http::error::need_more) ec = {};
   if (ec == http::error::need_buffer) ec = {};
   return std::pair{ec, stored};
 }

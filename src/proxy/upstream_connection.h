@@ -126,8 +126,9 @@ class ResponseReader {
   boost::asio::awaitable<std::pair<boost::system::error_code, size_t>> ReadBody(
       std::span<char> out);
   // ReadBody without I/O: when bytes already read (e.g. behind the head) take the body further
-  // or finish it, stores them and returns what ReadBody would; nullopt when the parser needs
-  // bytes from the socket first (then call ReadBody). Spares a small response's body, which
+  // or finish it, stores them and returns what ReadBody would; nullopt when they take the
+  // body no further (then call ReadBody, which reads the socket), so a loop over the two never
+  // spins without I/O. Spares a small response's body, which
   // usually arrives with its head, the completion that an asynchronous read posts.
   std::optional<std::pair<boost::system::error_code, size_t>> ReadBuffered(std::span<char> out);
   bool done() const { return parser_ && parser_->is_done(); }

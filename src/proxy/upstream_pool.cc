@@ -403,14 +403,13 @@ asio::awaitable<RelayResult> UpstreamPool::Relay(const UpstreamRequest& request,
       ComposeResponseHead(result.response.status, reader.reason(), result.response.headers, framing,
                           content_length, client_framing.version, keep_alive);
 
-  // The pending head (first write only) and one body piece, framed, as buffers for one
-  // gathered write; the write itself is awaited inline (no coroutine frame per write).
+  // The head (until it was sent, out.head_sent) and one body piece, framed, as buffers for
+  // one gathered write; the write itself is awaited inline (no coroutine frame per write).
   std::string chunk_line;
-  bool head_pending = true;
   std::array<asio::const_buffer, 5> buffers;
-  auto frame_for_client = [&](std::string_view piece, bool last) -> size_t {
+  auto frame_for_client = [&](std::string_view piece, bool last) {
     size_t count = 0;
-    if (head_pending) buffers[count++] = asio::buffer(client_head);
+    if (!out.head_sent) buffers[count++] = asio::buffer(client_head);
     if (!piece.empty()) {
       if (framing == RelayFraming::kChunked) {
         chunk_line = ChunkSizeLine(piece.size());
@@ -423,23 +422,21 @@ asio::awaitable<RelayResult> UpstreamPool::Relay(const UpstreamRequest& request,
     }
     if (last && framing == RelayFraming::kChunked) buffers[count++] = asio::buffer("0\r\n\r\n", 5);
     if (count > 0) {
-      head_pending = false;
       out.head_sent = true;
       client_deadline.ExpiresAfter(options_.body_idle_timeout);
     }
-    return count;
+    return std::span<const asio::const_buffer>(buffers.data(), count);
   };
-  // After a write of frame_for_client's buffers: its error, a timeout when the deadline
-  // closed the socket.
-  auto client_written = [&](const error_code& ec) {
+  // After a write of frame_for_client's buffers: true when it failed (or the deadline closed
+  // the socket), with the client reset and the failure recorded.
+  auto client_write_failed = [&](const error_code& ec) {
     const error_code checked = client_deadline.Check(ec);
     client_deadline.Clear();  // not while waiting for the next upstream piece
-    return checked;
-  };
-  auto client_write_failed = [&] {
+    if (!checked) return false;
     out.client_write_failed = true;
     ResetClient(client);
     result.response.duration_ms = MillisSince(start);
+    return true;
   };
 
   if (content_length) {
@@ -454,14 +451,10 @@ asio::awaitable<RelayResult> UpstreamPool::Relay(const UpstreamRequest& request,
   constexpr uint64_t kCoalesceBodyBytes = 16 << 10;
   const bool small_body = content_length && *content_length <= kCoalesceBodyBytes;
   if (!has_body || (started.lease->buffer.size() == 0 && !small_body)) {
-    const size_t count = frame_for_client({}, !has_body);
-    auto [ec, written] = co_await asio::async_write(
-        client.socket(), std::span<const asio::const_buffer>(buffers.data(), count), kAwait);
+    auto [ec, written] =
+        co_await asio::async_write(client.socket(), frame_for_client({}, !has_body), kAwait);
     (void)written;
-    if (client_written(ec)) {
-      client_write_failed();
-      co_return out;
-    }
+    if (client_write_failed(ec)) co_return out;
   }
   while (!reader.done()) {
     upstream_deadline.ExpiresAfter(options_.body_idle_timeout);
@@ -475,16 +468,12 @@ asio::awaitable<RelayResult> UpstreamPool::Relay(const UpstreamRequest& request,
     }
     std::string_view bytes(piece.data(), stored);
     Capture(result, bytes, options_.capture_cap);
-    if (bytes.empty() && !reader.done() && !head_pending) continue;
-    const size_t count = frame_for_client(bytes, reader.done());
-    if (count == 0) continue;
-    auto [write_ec, written] = co_await asio::async_write(
-        client.socket(), std::span<const asio::const_buffer>(buffers.data(), count), kAwait);
+    if (bytes.empty() && !reader.done() && out.head_sent) continue;
+    const std::span<const asio::const_buffer> framed = frame_for_client(bytes, reader.done());
+    if (framed.empty()) continue;
+    auto [write_ec, written] = co_await asio::async_write(client.socket(), framed, kAwait);
     (void)written;
-    if (client_written(write_ec)) {
-      client_write_failed();
-      co_return out;
-    }
+    if (client_write_failed(write_ec)) co_return out;
   }
   result.body_complete = true;
   started.lease.Release(reader.reusable());
