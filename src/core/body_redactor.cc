@@ -22,7 +22,13 @@ namespace shadowdiff {
 namespace {
 
 using State = JsonPathSet::State;
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+// Validating what it writes: RapidJSON 1.1's reader decodes a lone low-surrogate escape
+// ("\udddd") into bytes that are not UTF-8, which the rewritten text must never carry. Such
+// a string fails the write, the text counts as not rewritable (JsonRedaction::kInvalid), and
+// the caller falls back to masking or dropping the original, whose escapes are plain ASCII.
+using JsonWriter =
+    rapidjson::Writer<rapidjson::StringBuffer, rapidjson::UTF8<>, rapidjson::UTF8<>,
+                      rapidjson::CrtAllocator, rapidjson::kWriteValidateEncodingFlag>;
 
 bool AnyAccepted(const JsonPathSet& paths, const std::vector<State>& states, size_t begin,
                  size_t end) {

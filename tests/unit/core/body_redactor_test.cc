@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "src/core/card_masker.h"
 #include "src/core/config_loader.h"
 
 namespace shadowdiff {
@@ -175,6 +176,25 @@ TEST(BodyRedactorTest, DiffAboveARedactedPathLosesTheFieldAndMasksCards) {
   Diff header{"header:x-card", DiffKind::kValue, "\"4111-1111-1111-1111\"", "\"x\""};
   redactor.RedactDiff(header);
   EXPECT_EQ(header.old_value, "\"4111-1100-0009-1111\"");
+}
+
+// RapidJSON decodes a lone low surrogate escape into bytes that are not UTF-8; a rewritten
+// value must never carry them (found by the card_masker fuzzer): such text is masked or
+// dropped as it was sent, its escapes plain ASCII.
+TEST(BodyRedactorTest, LoneSurrogateEscapesNeverBecomeInvalidUtf8) {
+  BodyRedactor redactor(Rules(R"(["$..cvv"])"));
+  const std::string fuzzed = R"("-\uDDDD@\uD1111000000000000007")";
+  const std::string lone = R"("\udc00 4111111111111111")";
+  Diff diff{"$.a", DiffKind::kValue, fuzzed, lone};
+  redactor.RedactDiff(diff);
+  EXPECT_EQ(diff.old_value, MaskCardNumbers(fuzzed));
+  EXPECT_EQ(diff.new_value, MaskCardNumbers(lone));
+  EXPECT_NE(diff.new_value, lone);  // the card number was masked
+  // A body that may hold "cvv" behind an escape is dropped, never half-read.
+  const std::string body = R"({"n":"\udc00 4111111111111111"})";
+  EXPECT_EQ(RedactedBody(redactor, body, kJson), kUnscannableBody);
+  BodyRedactor cards_only({});
+  EXPECT_EQ(RedactedBody(cards_only, body, kJson), MaskCardNumbers(body));
 }
 
 TEST(BodyRedactorTest, DiffPathsAreMasked) {
