@@ -1,30 +1,40 @@
-// Reading one upstream response with Beast's parser over a buffer_body: the body goes
-// straight into the caller's piece, so memory stays bounded whatever the upstream sends.
+// Reading one upstream response: bytes are read into the connection's buffer and parsed there
+// by ResponseParser, body pieces handed out as views of it, so memory stays bounded (the head
+// limit plus one read) whatever the upstream sends.
 #include "src/proxy/upstream_connection.h"
 
 #include <algorithm>
-#include <cstring>
-#include <tuple>
+#include <string>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/deferred.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
-#include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
 
 namespace shadowdiff {
 namespace asio = boost::asio;
-namespace http = boost::beast::http;
 using boost::system::error_code;
 
 namespace {
 // Operations are awaited as deferred operations: co_await runs them without the extra
 // coroutine frame that use_awaitable's initiation costs on every read and write.
 constexpr auto kAwait = asio::as_tuple(asio::deferred);
-// Room reserved for a response head's fields when its status line is parsed: more than most
-// APIs send, so the list is not regrown field by field.
-constexpr size_t kExpectedFields = 16;
+
+// ResponseParser's errors as error codes, with its texts as their messages.
+class ResponseErrorCategory final : public boost::system::error_category {
+ public:
+  const char* name() const noexcept override { return "upstream response"; }
+  std::string message(int value) const override {
+    return std::string(ResponseParser::ErrorText(static_cast<ResponseParser::Error>(value)));
+  }
+};
+const ResponseErrorCategory kResponseErrors;
+
+error_code MakeError(ResponseParser::Error error) {
+  return error_code(static_cast<int>(error), kResponseErrors);
+}
+
 }  // namespace
 
 bool UpstreamConnection::LooksAlive() {
@@ -48,110 +58,85 @@ void UpstreamConnection::Close() {
   socket.close(ignored);
 }
 
-void UpstreamResponseParser::on_request_impl(http::verb, string_view, string_view, int,
-                                             error_code& ec) {
-  ec = http::error::bad_version;  // unreachable: this is a response parser
-}
-
-void UpstreamResponseParser::on_response_impl(int code, string_view reason, int version,
-                                              error_code&) {
-  status_ = code;
-  reason_.assign(reason.data(), reason.size());
-  (void)version;
-  // Once per head, so the fields below are appended without regrowing the list.
-  fields_.reserve(kExpectedFields);
-}
-
-void UpstreamResponseParser::on_field_impl(http::field, string_view name, string_view value,
-                                           error_code&) {
-  // Built in place: no temporary strings moved into the pair.
-  fields_.emplace_back(std::piecewise_construct, std::forward_as_tuple(name.data(), name.size()),
-                       std::forward_as_tuple(value.data(), value.size()));
-}
-
-size_t UpstreamResponseParser::Store(string_view body, error_code& ec) {
-  size_t room = out_.size() - stored_;
-  size_t n = std::min(room, body.size());
-  if (n > 0) std::memcpy(out_.data() + stored_, body.data(), n);
-  stored_ += n;
-  if (n < body.size()) ec = http::error::need_buffer;  // the caller's span is full
-  return n;
-}
-
-ResponseReader::ResponseReader(UpstreamConnection& connection, bool head_request,
-                               uint32_t max_header_bytes)
-    : connection_(connection), head_request_(head_request), max_header_bytes_(max_header_bytes) {}
-
-void ResponseReader::NewParser() {
-  parser_.emplace();
-  parser_->header_limit(max_header_bytes_);
-  // Stop after the head, as http::async_read_header would; then one element per put().
-  parser_->eager(false);
-  parser_->body_limit(boost::none);  // the callers bound the body themselves
-  if (head_request_) parser_->skip(true);
-}
-
-std::optional<error_code> ResponseReader::HeadRead(error_code ec) {
-  if (parser_->got_some() || connection_.buffer.size() != 0) got_some_ = true;
-  if (ec) return connection_.deadline.Check(ec);
-  int status = parser_->status();
-  if (status == 101) return http::error::bad_status;  // we never ask to upgrade
-  if (status >= 100 && status < 200) {
-    NewParser();  // interim response (100 Continue, 103 Early Hints): the final one follows
-    return std::nullopt;
-  }
-  return error_code{};
-}
-
-std::optional<uint64_t> ResponseReader::content_length() const {
-  if (parser_->chunked()) return std::nullopt;
-  auto length = parser_->content_length();
-  if (!length) return std::nullopt;
-  return *length;
-}
-
-asio::awaitable<std::pair<error_code, size_t>> ResponseReader::ReadBody(std::span<char> out) {
-  parser_->SetOutput(out);
-  auto [ec, bytes] =
-      co_await http::async_read_some(connection_.socket, connection_.buffer, *parser_, kAwait);
-  (void)bytes;
-  if (ec == http::error::need_buffer) ec = {};
-  ec = connection_.deadline.Check(ec);
-  size_t stored = parser_->stored();
-  parser_->SetOutput({});
-  co_return std::pair{ec, stored};
-}
-
-std::optional<std::pair<error_code, size_t>> ResponseReader::ReadBuffered(std::span<char> out) {
+ResponseParser::Step ResponseReader::ParseBuffered() {
   boost::beast::flat_buffer& buffer = connection_.buffer;
-  if (buffer.size() == 0) return std::nullopt;
-  parser_->SetOutput(out);
-  // As Beast's async_read_some parses what is buffered before it reads: the same put().
-  error_code ec;
-  const size_t used = parser_->put(buffer.data(), ec);
-  buffer.consume(used);
-  const size_t stored = parser_->stored();
-  parser_->SetOutput({});
-  // Nothing stored and either more bytes needed or nothing consumed: no progress to report,
-  // ReadBody reads on from here. (A consumed chunk header or final chunk is progress.)
-  if ((ec == http::error::need_more || (!ec && used == 0)) && stored == 0) return std::nullopt;
-  if (ec == http::error::need_more) ec = {};
-  if (ec == http::error::need_buffer) ec = {};
-  return std::pair{ec, stored};
+  const asio::const_buffer data = buffer.data();
+  const ResponseParser::Step step =
+      parser_.Parse(std::string_view(static_cast<const char*>(data.data()), data.size()));
+  buffer.consume(step.consumed);
+  return step;
+}
+
+std::optional<error_code> ResponseReader::ParseHead() {
+  if (connection_.buffer.size() == 0) return std::nullopt;
+  // One step: interim heads are consumed on the way to the final one.
+  const ResponseParser::Step step = ParseBuffered();
+  if (step.error != ResponseParser::Error::kNone) return MakeError(step.error);
+  if (parser_.head_done()) return error_code{};
+  return std::nullopt;
+}
+
+asio::mutable_buffer ResponseReader::ReadSpace() {
+  // What the buffer holds without growing (at least kMinRead): the parser keeps no more than
+  // the head limit unconsumed, so the buffer stays within that plus one read.
+  constexpr size_t kMinRead = 512;
+  boost::beast::flat_buffer& buffer = connection_.buffer;
+  return buffer.prepare(std::max(kMinRead, buffer.capacity() - buffer.size()));
+}
+
+std::optional<error_code> ResponseReader::HeadRead(error_code ec, size_t bytes) {
+  if (bytes > 0) {
+    connection_.buffer.commit(bytes);
+    got_some_ = true;
+  }
+  if (ec) return ReadError(ec);
+  return ParseHead();
+}
+
+error_code ResponseReader::ReadError(error_code ec) {
+  ec = connection_.deadline.Check(ec);
+  // The stream ended: a body delimited by its end is complete; anything else is cut short.
+  if (ec == asio::error::eof) {
+    const ResponseParser::Error error = parser_.Finish();
+    return error == ResponseParser::Error::kNone ? error_code{} : MakeError(error);
+  }
+  return ec;
+}
+
+asio::awaitable<std::pair<error_code, std::string_view>> ResponseReader::ReadBody() {
+  auto [ec, bytes] = co_await connection_.socket.async_read_some(ReadSpace(), kAwait);
+  if (bytes > 0) connection_.buffer.commit(bytes);
+  if (ec) co_return std::pair{ReadError(ec), std::string_view()};
+  const ResponseParser::Step step = ParseBuffered();
+  if (step.error != ResponseParser::Error::kNone) {
+    co_return std::pair{MakeError(step.error), std::string_view()};
+  }
+  co_return std::pair{error_code{}, step.body};
+}
+
+std::optional<std::pair<error_code, std::string_view>> ResponseReader::NextBuffered() {
+  if (connection_.buffer.size() == 0) return std::nullopt;
+  const ResponseParser::Step step = ParseBuffered();
+  if (step.error != ResponseParser::Error::kNone) {
+    return std::pair{MakeError(step.error), std::string_view()};
+  }
+  // Nothing consumed: no progress to report, ReadBody reads on from here. (A consumed chunk
+  // line or final chunk is progress.)
+  if (step.consumed == 0) return std::nullopt;
+  return std::pair{error_code{}, step.body};
 }
 
 bool ResponseReader::reusable() const {
-  return parser_ && parser_->is_done() && parser_->keep_alive() && connection_.buffer.size() == 0 &&
+  return parser_.done() && parser_.keep_alive() && connection_.buffer.size() == 0 &&
          connection_.socket.is_open();
 }
 
 UpstreamStatus ClassifyError(const error_code& error) {
   if (error == boost::beast::error::timeout) return UpstreamStatus::kTimeout;
-  if (error.category() == http::make_error_code(http::error::end_of_stream).category()) {
-    if (error == http::error::end_of_stream || error == http::error::partial_message) {
-      return UpstreamStatus::kIoError;
-    }
-    return UpstreamStatus::kProtocolError;
+  if (error.category() == kResponseErrors) {
+    return error.value() == static_cast<int>(ResponseParser::Error::kTruncated)
+               ? UpstreamStatus::kIoError
+               : UpstreamStatus::kProtocolError;
   }
   return UpstreamStatus::kIoError;
 }

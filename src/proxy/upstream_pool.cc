@@ -20,7 +20,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
-#include <boost/beast/http/read.hpp>
 
 #include "src/proxy/http_guard.h"
 #include "src/proxy/socket_deadline.h"
@@ -39,7 +38,6 @@ namespace {
 // coroutine frame that use_awaitable's initiation costs on every read and write.
 constexpr auto kAwait = asio::as_tuple(asio::deferred);
 constexpr auto kAwaitable = asio::as_tuple(asio::use_awaitable);  // for awaitable operators
-constexpr size_t kPieceBytes = 64 << 10;                          // one body read / client write
 
 double MillisSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
@@ -83,23 +81,6 @@ void Capture(UpstreamResult& result, std::string_view piece, uint64_t cap) {
   }
   body.append(piece.data(), take);
 }
-
-// A buffer for body pieces, left uninitialised: the parser writes what is read. Sized to the
-// body when its length is known and small (zeroing 64 KiB per response cost more than the rest
-// of an Exchange).
-class PieceBuffer {
- public:
-  explicit PieceBuffer(std::optional<uint64_t> content_length)
-      : size_(content_length ? static_cast<size_t>(std::min<uint64_t>(*content_length, kPieceBytes))
-                             : kPieceBytes),
-        data_(std::make_unique_for_overwrite<char[]>(size_)) {}
-  std::span<char> span() { return {data_.get(), size_}; }
-  const char* data() const { return data_.get(); }
-
- private:
-  size_t size_;
-  std::unique_ptr<char[]> data_;
-};
 
 // Ends a client connection so that the client sees an error, never a clean end of body:
 // RST, not FIN (a FIN would end a close-delimited body as if it were complete).
@@ -154,7 +135,7 @@ class UpstreamPool::Lease {
 // A request that was sent and whose response head was read.
 struct UpstreamPool::Started {
   Lease lease;
-  std::unique_ptr<ResponseReader> reader;  // refers to *lease
+  std::optional<ResponseReader> reader;  // refers to *lease (which does not move)
 };
 
 UpstreamPool::UpstreamPool(asio::any_io_executor executor, TargetUrl target,
@@ -305,20 +286,12 @@ asio::awaitable<UpstreamPool::Started> UpstreamPool::Start(const UpstreamRequest
       FailWith(result, "write request", write_ec);
       co_return Started{};
     }
-    auto reader = std::make_unique<ResponseReader>(*lease, head_request, options_.max_header_bytes);
-    std::optional<error_code> head_ec;
-    reader->BeginHead();
+    std::optional<ResponseReader> reader;
+    reader.emplace(*lease, head_request, options_.max_header_bytes);
+    std::optional<error_code> head_ec = reader->ParseHead();
     while (!head_ec) {
-      // http::async_read_header's loop, without its composed operation around each read.
-      UpstreamResponseParser& parser = reader->head_parser();
-      error_code ec;
-      do {
-        auto [read_ec, bytes] =
-            co_await beast::http::async_read_some(lease->socket, lease->buffer, parser, kAwait);
-        (void)bytes;
-        ec = read_ec;
-      } while (!ec && !parser.is_header_done());
-      head_ec = reader->HeadRead(ec);
+      auto [ec, bytes] = co_await lease->socket.async_read_some(reader->ReadSpace(), kAwait);
+      head_ec = reader->HeadRead(ec, bytes);
     }
     const error_code read_ec = *head_ec;
     if (read_ec) {
@@ -350,21 +323,20 @@ asio::awaitable<UpstreamResult> UpstreamPool::Exchange(const UpstreamRequest& re
     if (length) {
       result.response.body.reserve(static_cast<size_t>(std::min(*length, options_.capture_cap)));
     }
-    PieceBuffer piece(length);
     while (!reader.done()) {
       if (result.body_bytes >= options_.drain_limit) {
         // Not worth reading on to keep the connection: close it (the lease does).
         result.response.duration_ms = MillisSince(start);
         co_return result;
       }
-      std::optional<std::pair<error_code, size_t>> buffered = reader.ReadBuffered(piece.span());
-      auto [ec, stored] = buffered ? *buffered : co_await reader.ReadBody(piece.span());
+      std::optional<std::pair<error_code, std::string_view>> buffered = reader.NextBuffered();
+      auto [ec, bytes] = buffered ? *buffered : co_await reader.ReadBody();
       if (ec) {
         FailWith(result, "read response body", ec);
         result.response.duration_ms = MillisSince(start);
         co_return result;
       }
-      Capture(result, std::string_view(piece.data(), stored), options_.capture_cap);
+      Capture(result, bytes, options_.capture_cap);
     }
   }
   result.body_complete = true;
@@ -443,7 +415,6 @@ asio::awaitable<RelayResult> UpstreamPool::Relay(const UpstreamRequest& request,
     result.response.body.reserve(
         static_cast<size_t>(std::min(*content_length, options_.capture_cap)));
   }
-  PieceBuffer piece(has_body ? content_length : std::optional<uint64_t>(0));
   // With body bytes already buffered behind the head, or a small body of known length (which
   // the client cannot use without its body anyway, and which follows the head at once), the
   // first piece goes out with the head: one write. Otherwise the head goes out alone, before
@@ -458,15 +429,15 @@ asio::awaitable<RelayResult> UpstreamPool::Relay(const UpstreamRequest& request,
   }
   while (!reader.done()) {
     upstream_deadline.ExpiresAfter(options_.body_idle_timeout);
-    std::optional<std::pair<error_code, size_t>> buffered = reader.ReadBuffered(piece.span());
-    auto [ec, stored] = buffered ? *buffered : co_await reader.ReadBody(piece.span());
+    // `bytes` views the upstream connection's buffer until the next read: written before it.
+    std::optional<std::pair<error_code, std::string_view>> buffered = reader.NextBuffered();
+    auto [ec, bytes] = buffered ? *buffered : co_await reader.ReadBody();
     if (ec) {
       FailWith(result, "read response body", ec);
       ResetClient(client);  // the client must not take a cut body for a whole one
       result.response.duration_ms = MillisSince(start);
       co_return out;
     }
-    std::string_view bytes(piece.data(), stored);
     Capture(result, bytes, options_.capture_cap);
     if (bytes.empty() && !reader.done() && out.head_sent) continue;
     const std::span<const asio::const_buffer> framed = frame_for_client(bytes, reader.done());
