@@ -311,6 +311,36 @@ TEST_F(RelayTest, GarbageWritesNothing) {
   EXPECT_EQ(run.client_bytes, "");
 }
 
+// What the proxy cannot forward faithfully, or where it and the upstream could disagree on
+// where the response ends, is refused before anything reaches the client (ResponseParser).
+TEST_F(RelayTest, AmbiguousOrMislabelledFramingWritesNothing) {
+  const std::string kHeads[] = {
+      // gzip inside chunked: relayed without Transfer-Encoding it would arrive still gzipped.
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\nhello",
+      "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!",
+      "HTTP/1.1 200 OK\r\nX-A: a\r\n folded\r\nContent-Length: 5\r\n\r\nhello",
+  };
+  for (const std::string& wire : kHeads) {
+    SCOPED_TRACE(wire);
+    FakeUpstream server(FakeReply::Raw(wire));
+    UpstreamPool pool = MakePool(server.url());
+    RelayRun run = Relay(pool, Get("/"));
+    EXPECT_EQ(run.result.upstream.status, UpstreamStatus::kProtocolError);
+    EXPECT_FALSE(run.result.head_sent);
+    EXPECT_EQ(run.client_bytes, "");
+  }
+}
+
+// The detail names what was wrong, for the log line an operator reads.
+TEST_F(RelayTest, RefusalDetailSaysWhatWasWrong) {
+  FakeUpstream server(FakeReply::Raw("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nhello"));
+  UpstreamPool pool = MakePool(server.url());
+  RelayRun run = Relay(pool, Get("/"));
+  EXPECT_EQ(run.result.upstream.detail,
+            "read response head: Transfer-Encoding is not exactly `chunked`");
+}
+
 TEST_F(RelayTest, UpstreamCutMidBodyResetsTheClient) {
   FakeUpstream server(FakeReply::Text(200, std::string(100000, 'a')).WithTruncateAfter(30000));
   UpstreamPool pool = MakePool(server.url());
