@@ -301,7 +301,7 @@ class JsonParser::Pass {
   }
 
   // A member's key at p_ (its opening quote) and the colon after it; p_ is left at the value.
-  bool MemberHead() {
+  [[gnu::always_inline]] bool MemberHead() {  // once per member, from two places
     if (!String()) return false;
     p_ = SkipWhitespace(p_);
     if (*p_ != ':') return Fail(kObjectMissColon, p_);
