@@ -93,6 +93,17 @@ ResponseParser::Error LineError(std::string_view line, ResponseParser::Error oth
              : otherwise;
 }
 
+// Whether s[from, size) holds an LF without a CR before it, or a CR followed by anything but
+// LF: checked on the bytes of an incomplete head, chunk-size line or trailer section as they
+// arrive, so such a response fails at once instead of at the limit or the deadline.
+bool HasLoneLineBreak(std::string_view s, size_t from) {
+  for (size_t i = from; i < s.size(); ++i) {
+    if (s[i] == '\n' && (i == 0 || s[i - 1] != '\r')) return true;
+    if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] != '\n') return true;
+  }
+  return false;
+}
+
 // chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ), the value a
 // token or a quoted-string (RFC 9112 §7.1.1): true when `s` is exactly that.
 bool IsChunkExtensions(std::string_view s) {
@@ -192,6 +203,7 @@ bool ResponseParser::keep_alive() const {
 
 ResponseParser::Step ResponseParser::Fail(Step step, Error error) {
   state_ = State::kFailed;
+  error_ = error;
   step.body = {};
   step.error = error;
   return step;
@@ -200,11 +212,19 @@ ResponseParser::Step ResponseParser::Fail(Step step, Error error) {
 ResponseParser::Error ResponseParser::Finish() {
   if (state_ == State::kToEof) state_ = State::kDone;
   if (state_ == State::kDone) return Error::kNone;
-  state_ = State::kFailed;
-  return Error::kTruncated;
+  if (state_ != State::kFailed) {
+    state_ = State::kFailed;
+    error_ = Error::kTruncated;
+  }
+  return error_;
 }
 
 ResponseParser::Step ResponseParser::Parse(std::string_view bytes) {
+  if (state_ == State::kFailed) {
+    Step step;
+    step.error = error_;
+    return step;
+  }
   if (state_ == State::kHead) return ParseHead(bytes);
   return ParseBody(bytes);
 }
@@ -234,6 +254,9 @@ ResponseParser::Step ResponseParser::ParseHead(std::string_view bytes) {
     const size_t end = window.find(kBlankLine, from);
     if (end == std::string_view::npos) {
       if (rest.size() >= max_header_bytes_) return Fail(step, Error::kHeaderLimit);
+      if (HasLoneLineBreak(rest, scanned_ > 0 ? scanned_ - 1 : 0)) {
+        return Fail(step, Error::kBadLineEnding);
+      }
       scanned_ = rest.size();
       return step;  // consumed: the interim heads before, if any
     }
@@ -397,6 +420,9 @@ ResponseParser::Step ResponseParser::ParseBody(std::string_view bytes) {
         const size_t end = window.find(kCrlf, scanned_ > 0 ? scanned_ - 1 : 0);
         if (end == std::string_view::npos) {
           if (rest.size() >= max_header_bytes_) return Fail(step, Error::kChunkLineLimit);
+          if (HasLoneLineBreak(rest, scanned_ > 0 ? scanned_ - 1 : 0)) {
+            return Fail(step, Error::kBadChunk);
+          }
           scanned_ = rest.size();
           return step;
         }
@@ -438,6 +464,9 @@ ResponseParser::Step ResponseParser::ParseBody(std::string_view bytes) {
         const size_t end = window.find(kBlankLine, from);
         if (end == std::string_view::npos) {
           if (rest.size() >= max_header_bytes_) return Fail(step, Error::kTrailerLimit);
+          if (HasLoneLineBreak(rest, scanned_ > 0 ? scanned_ - 1 : 0)) {
+            return Fail(step, Error::kBadLineEnding);
+          }
           scanned_ = rest.size();
           return step;
         }

@@ -18,8 +18,13 @@
 //     so any other coding would reach the client undecoded and unlabelled), and
 //     Transfer-Encoding together with Content-Length, in either order;
 //   - Content-Length values that differ (identical repeats are accepted, RFC 9110 §8.6);
-//   - a line ending in a bare CR or LF, and control characters in the head;
+//   - a line ending in a bare CR or LF (refused as soon as it arrives, not when the head
+//     completes), and control characters in the head;
+//   - a control character in a chunk extension's quoted string (Beast takes any byte there);
 //   - a chunk-size line or trailer section longer than the head limit.
+// Trailer fields are validated and then dropped, except that they count as Beast counts them:
+// Connection: close there ends keep-alive, and Content-Length or Transfer-Encoding there is an
+// error.
 // Everything else follows Beast's parser (which the differential fuzzer
 // tests/fuzz/upstream_response_fuzz.cc checks it against): HTTP/1.0 and 1.1 only; no body
 // for a HEAD request, 1xx, 204 or 304 whatever the fields say; keep-alive from the version,
@@ -72,7 +77,8 @@ class ResponseParser {
   struct Step {
     size_t consumed = 0;         // input bytes used: drop them before the next call
     std::string_view body;       // body bytes among them, a view into the input; maybe empty
-    Error error = Error::kNone;  // the response is malformed; the parser stays failed
+    Error error = Error::kNone;  // the response is malformed; the parser stays failed and
+                                 // every later Parse or Finish reports this error again
   };
 
   // `head_request`: the request was HEAD, so the response has no body whatever it says.
@@ -148,6 +154,7 @@ class ResponseParser {
   bool has_transfer_encoding_ = false;
   bool connection_close_ = false;
   bool connection_keep_alive_ = false;
+  Error error_ = Error::kNone;  // once failed: what Parse and Finish report again
 };
 
 }  // namespace shadowdiff

@@ -571,6 +571,38 @@ TEST(ResponseParser, GarbageFailsBeforeTheHeadEnds) {
   EXPECT_EQ(after_interim.error, Error::kBadVersion);
 }
 
+// A lone CR or LF fails as soon as it arrives, not when the head (or chunk line, or trailer
+// section) would have ended: no wait for the limit or the deadline.
+TEST(ResponseParser, LoneLineBreaksFailBeforeTheLineWouldEnd) {
+  for (std::string_view wire :
+       {"HTTP/1.1 200 OK\n", "HTTP/1.1 200 OK\r\nA: b\nC: d", "HTTP/1.1 200 OK\rX"}) {
+    SCOPED_TRACE(wire);
+    EXPECT_EQ(Parse(wire, {.finish = false}).error, Error::kBadLineEnding);
+  }
+  EXPECT_EQ(
+      Parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\n", {.finish = false}).error,
+      Error::kBadChunk);
+  EXPECT_EQ(
+      Parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nA: b\n", {.finish = false})
+          .error,
+      Error::kBadLineEnding);
+  // A CR at the end of what arrived may still be followed by its LF.
+  const Result pending = Parse("HTTP/1.1 200 OK\r", {.finish = false});
+  EXPECT_EQ(pending.error, Error::kNone);
+}
+
+// Once failed, the parser says so again on every call: a caller that asks again never mistakes
+// the silence for "needs more".
+TEST(ResponseParser, FailureIsReportedAgain) {
+  ResponseParser parser(false, kMaxHeader);
+  EXPECT_EQ(parser.Parse("<html>").error, Error::kBadVersion);
+  const ResponseParser::Step again = parser.Parse("HTTP/1.1 200 OK\r\n\r\n");
+  EXPECT_EQ(again.error, Error::kBadVersion);
+  EXPECT_EQ(again.consumed, 0u);
+  EXPECT_EQ(parser.Finish(), Error::kBadVersion);
+  EXPECT_FALSE(parser.done());
+}
+
 TEST(ResponseParser, PipelinedBytesAreNotConsumed) {
   const std::string next = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
   for (std::string_view first : {
