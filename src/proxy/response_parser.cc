@@ -239,6 +239,24 @@ void ResponseParser::ResetHead() {
   connection_close_ = connection_keep_alive_ = false;
 }
 
+size_t ResponseParser::FindEnd(std::string_view rest, std::string_view terminator, Error over_limit,
+                               Error lone_break, Error* error) {
+  const size_t overlap = terminator.size() - 1;  // a terminator may straddle the last search
+  const size_t end = rest.substr(0, max_header_bytes_)
+                         .find(terminator, scanned_ > overlap ? scanned_ - overlap : 0);
+  if (end != std::string_view::npos) {
+    scanned_ = 0;
+    return end;
+  }
+  if (rest.size() >= max_header_bytes_) {
+    *error = over_limit;
+  } else if (HasLoneLineBreak(rest, scanned_ > 0 ? scanned_ - 1 : 0)) {
+    *error = lone_break;
+  }
+  scanned_ = rest.size();
+  return std::string_view::npos;
+}
+
 ResponseParser::Step ResponseParser::ParseHead(std::string_view bytes) {
   Step step;
   for (;;) {
@@ -249,18 +267,11 @@ ResponseParser::Step ResponseParser::ParseHead(std::string_view bytes) {
     if (rest.substr(0, prefix) != kPrefix.substr(0, prefix)) {
       return Fail(step, Error::kBadVersion);
     }
-    const std::string_view window = rest.substr(0, max_header_bytes_);
-    const size_t from = scanned_ >= 3 ? scanned_ - 3 : 0;
-    const size_t end = window.find(kBlankLine, from);
-    if (end == std::string_view::npos) {
-      if (rest.size() >= max_header_bytes_) return Fail(step, Error::kHeaderLimit);
-      if (HasLoneLineBreak(rest, scanned_ > 0 ? scanned_ - 1 : 0)) {
-        return Fail(step, Error::kBadLineEnding);
-      }
-      scanned_ = rest.size();
-      return step;  // consumed: the interim heads before, if any
-    }
-    scanned_ = 0;
+    Error error = Error::kNone;
+    const size_t end =
+        FindEnd(rest, kBlankLine, Error::kHeaderLimit, Error::kBadLineEnding, &error);
+    if (error != Error::kNone) return Fail(step, error);
+    if (end == std::string_view::npos) return step;  // consumed: interim heads before, if any
     const size_t head_size = end + kBlankLine.size();
     ResetHead();
     if (const Error error = ParseHeadLines(rest.substr(0, head_size)); error != Error::kNone) {
@@ -416,17 +427,10 @@ ResponseParser::Step ResponseParser::ParseBody(std::string_view bytes) {
         state_ = State::kChunkLine;
         continue;
       case State::kChunkLine: {
-        const std::string_view window = rest.substr(0, max_header_bytes_);
-        const size_t end = window.find(kCrlf, scanned_ > 0 ? scanned_ - 1 : 0);
-        if (end == std::string_view::npos) {
-          if (rest.size() >= max_header_bytes_) return Fail(step, Error::kChunkLineLimit);
-          if (HasLoneLineBreak(rest, scanned_ > 0 ? scanned_ - 1 : 0)) {
-            return Fail(step, Error::kBadChunk);
-          }
-          scanned_ = rest.size();
-          return step;
-        }
-        scanned_ = 0;
+        Error error = Error::kNone;
+        const size_t end = FindEnd(rest, kCrlf, Error::kChunkLineLimit, Error::kBadChunk, &error);
+        if (error != Error::kNone) return Fail(step, error);
+        if (end == std::string_view::npos) return step;
         const std::string_view line = rest.substr(0, end);
         size_t digits = 0;
         uint64_t size = 0;
@@ -459,18 +463,11 @@ ResponseParser::Step ResponseParser::ParseBody(std::string_view bytes) {
           return step;
         }
         // Fields: parsed once the blank line after them has arrived.
-        const std::string_view window = rest.substr(0, max_header_bytes_);
-        const size_t from = scanned_ >= 3 ? scanned_ - 3 : 0;
-        const size_t end = window.find(kBlankLine, from);
-        if (end == std::string_view::npos) {
-          if (rest.size() >= max_header_bytes_) return Fail(step, Error::kTrailerLimit);
-          if (HasLoneLineBreak(rest, scanned_ > 0 ? scanned_ - 1 : 0)) {
-            return Fail(step, Error::kBadLineEnding);
-          }
-          scanned_ = rest.size();
-          return step;
-        }
-        scanned_ = 0;
+        Error error = Error::kNone;
+        const size_t end =
+            FindEnd(rest, kBlankLine, Error::kTrailerLimit, Error::kBadLineEnding, &error);
+        if (error != Error::kNone) return Fail(step, error);
+        if (end == std::string_view::npos) return step;
         const size_t size = end + kBlankLine.size();
         if (const Error error = ParseFieldLines(rest.substr(0, size), true);
             error != Error::kNone) {

@@ -126,6 +126,12 @@ class ResponseParser {
   };
 
   Step Fail(Step step, Error error);
+  // The offset of the first `terminator` in `rest` (the unconsumed input, from the start of a
+  // head, chunk-size line or trailer section), searching on from where the last call stopped;
+  // npos when more bytes are needed, with *error set to `over_limit` when the limit is
+  // reached without it, or to `lone_break` when a lone CR or LF arrived (more cannot help).
+  size_t FindEnd(std::string_view rest, std::string_view terminator, Error over_limit,
+                 Error lone_break, Error* error);
   Step ParseHead(std::string_view bytes);
   Step ParseBody(std::string_view bytes);
   // The head in `head` (through its CRLF CRLF): status line and fields.
