@@ -93,11 +93,11 @@ bool ValidUtf8(const char* s, size_t n) {
 }
 
 // True when every string of `text` decodes to valid UTF-8, so that none needs checking: the
-// text is valid UTF-8 (then so is each string's raw text, which lies between ASCII quotes)
-// and has no \u escape (the one escape that can decode to invalid UTF-8: a lone surrogate).
-bool StringsValidUtf8(std::string_view text) {
-  return text.find("\\u") == std::string_view::npos && ValidUtf8(text.data(), text.size());
-}
+// text is valid UTF-8. Then so is each run of a string's raw bytes between its ASCII quotes
+// and backslashes, each escape decodes to a valid sequence (Escape refuses a lone surrogate,
+// the one that would not be), and valid sequences joined stay valid. (Texts with \u escapes,
+// as serialisers that escape non-ASCII write them, are no exception.)
+bool StringsValidUtf8(std::string_view text) { return ValidUtf8(text.data(), text.size()); }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 

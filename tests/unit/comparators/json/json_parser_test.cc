@@ -70,7 +70,7 @@ TEST_F(JsonParserTest, RefusesWithOffsetAndReason) {
       {"[1e+]", 4, "missing exponent in number"},
       {"[\"ab\xff\"]", 4, "invalid encoding in string"},
       {"[\"ab\xed\xa0\x80\"]", 4, "invalid encoding in string"},  // a surrogate in UTF-8
-      // A \u escape anywhere makes each string be checked on its own; the offset is the same.
+      // Ill-formed bytes are placed in their string, a \u escape elsewhere or not.
       {"[\"\\u0041\", \"x\xc0\xaf\"]", 13, "invalid encoding in string"},
       {std::string("[1]\0", 4), 3, "unexpected NUL byte"},
       {std::string("[1\0]", 4), 2, "missing a comma or ']' after an array element"},
