@@ -8,14 +8,6 @@ namespace {
 
 constexpr Refusal kOk{};
 
-bool IsOws(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view TrimOws(std::string_view s) {
-  while (!s.empty() && IsOws(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsOws(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 // Whether `lower` has no ASCII upper-case letter: the fixed names compared below.
 constexpr bool IsLowercase(std::string_view lower) {
   return std::none_of(lower.begin(), lower.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
@@ -26,17 +18,8 @@ bool StartsWithLower(std::string_view s, std::string_view lower_prefix) {
          EqualsLower(s.substr(0, lower_prefix.size()), lower_prefix);
 }
 
-bool IsToken(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), IsTokenChar);
-}
-
 // field-value = *( VCHAR / obs-text / SP / HTAB ): no CTLs but HTAB.
-bool IsFieldValue(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    auto u = static_cast<unsigned char>(c);
-    return u == '\t' || (u >= 0x20 && u != 0x7f);
-  });
-}
+bool IsFieldValue(std::string_view s) { return std::all_of(s.begin(), s.end(), IsFieldTextChar); }
 
 // Visible ASCII only: no spaces, CTLs or obs-text in a request-target.
 bool IsTargetText(std::string_view s) {
@@ -64,18 +47,6 @@ HeadVerdict Refuse(int status, std::string_view reason) {
   HeadVerdict v;
   v.refusal = Refusal{status, reason};
   return v;
-}
-
-// Calls `fn(token)` for each non-empty element of a comma-separated list.
-template <typename Fn>
-void ForEachListElement(std::string_view list, Fn&& fn) {
-  while (!list.empty()) {
-    size_t comma = list.find(',');
-    std::string_view item = TrimOws(list.substr(0, comma));
-    if (!item.empty()) fn(item);
-    if (comma == std::string_view::npos) break;
-    list.remove_prefix(comma + 1);
-  }
 }
 
 constexpr std::array<std::string_view, 9> kHopByHop = {"connection",
@@ -253,10 +224,11 @@ void StripHopByHop(HeaderList& headers) {
   std::vector<std::string> named;
   for (const auto& [name, value] : headers) {
     if (!EqualsLower(name, "connection")) continue;
-    ForEachListElement(value, [&](std::string_view token) {
+    ForEachListElement(value, /*allow_empty=*/true, [&](std::string_view token) {
       if (!InList(kNeverConnectionNamed, token) && !IsHopByHop(token)) {
         named.emplace_back(token);
       }
+      return true;
     });
   }
   std::erase_if(headers, [&](const auto& field) {

@@ -15,13 +15,13 @@
 #ifndef SHADOWDIFF_PROXY_HTTP_GUARD_H_
 #define SHADOWDIFF_PROXY_HTTP_GUARD_H_
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "src/core/exchange.h"
+#include "src/proxy/http_syntax.h"  // IsTokenChar, EqualsLower, ... (also for callers)
 
 namespace shadowdiff {
 
@@ -109,38 +109,6 @@ void AppendForwardedFor(HeaderList& headers, std::string_view client_ip);
 
 // The RFC 7239 `for=` node for an IP address: `192.0.2.1` or `"[2001:db8::1]"`.
 std::string ForwardedNode(std::string_view client_ip);
-
-namespace http_guard_internal {
-// RFC 9110 tchar: "!#$%&'*+-.^_`|~", DIGIT, ALPHA; indexed by the byte as unsigned char.
-inline constexpr std::array<bool, 256> kTokenChar = [] {
-  std::array<bool, 256> table{};
-  for (int c = 0; c < 256; ++c) {
-    table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  }
-  for (char c : std::string_view("!#$%&'*+-.^_`|~")) table[static_cast<unsigned char>(c)] = true;
-  return table;
-}();
-}  // namespace http_guard_internal
-
-// True for RFC 9110 token characters. Inline (a table): it runs for every byte of every
-// field name sent upstream.
-constexpr bool IsTokenChar(char c) {
-  return http_guard_internal::kTokenChar[static_cast<unsigned char>(c)];
-}
-
-// EqualsIgnoreCase(s, lower) when `lower` has no ASCII upper-case letter (a fixed field name
-// such as "content-length"), inline: the guard and the wire code compare every field of every
-// request and response against such names, and most differ in length, which costs one
-// compare here.
-constexpr bool EqualsLower(std::string_view s, std::string_view lower) {
-  if (s.size() != lower.size()) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
 
 }  // namespace shadowdiff
 

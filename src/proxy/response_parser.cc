@@ -5,12 +5,11 @@
 #include "src/proxy/response_parser.h"
 
 #include <algorithm>
-#include <array>
 #include <limits>
 #include <tuple>
 #include <utility>
 
-#include "src/proxy/http_guard.h"
+#include "src/proxy/http_syntax.h"
 
 namespace shadowdiff {
 namespace {
@@ -20,50 +19,7 @@ constexpr std::string_view kBlankLine = "\r\n\r\n";
 // Room reserved for a head's fields: more than most APIs send, so the list is not regrown.
 constexpr size_t kExpectedFields = 16;
 
-constexpr bool IsWhitespace(char c) { return c == ' ' || c == '\t'; }
 constexpr bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-// Field-value and reason-phrase octets: HTAB, SP, VCHAR, obs-text — no other control (CR
-// and LF included, so a scan with it stops at a line's end). A table: it runs for every byte
-// of every response head.
-constexpr std::array<bool, 256> kTextChar = [] {
-  std::array<bool, 256> table{};
-  for (int c = 0; c < 256; ++c) table[c] = c == '\t' || (c >= 0x20 && c != 0x7f);
-  return table;
-}();
-constexpr bool IsTextChar(char c) { return kTextChar[static_cast<unsigned char>(c)]; }
-
-std::string_view TrimWhitespace(std::string_view s) {
-  while (!s.empty() && IsWhitespace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsWhitespace(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-bool IsToken(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (!IsTokenChar(c)) return false;
-  }
-  return true;
-}
-
-// Calls `f(element)` for each element of a comma-separated list, OWS trimmed; empty elements
-// are skipped only when `allow_empty`. False when an element is malformed (f returned false)
-// or empty and not allowed.
-template <typename F>
-bool ForEachListElement(std::string_view list, bool allow_empty, F&& f) {
-  for (;;) {
-    const size_t comma = list.find(',');
-    const std::string_view element = TrimWhitespace(list.substr(0, comma));
-    if (element.empty()) {
-      if (!allow_empty) return false;
-    } else if (!f(element)) {
-      return false;
-    }
-    if (comma == std::string_view::npos) return true;
-    list.remove_prefix(comma + 1);
-  }
-}
 
 bool ParseDecimal(std::string_view s, uint64_t& value) {
   uint64_t v = 0;
@@ -109,7 +65,7 @@ bool HasLoneLineBreak(std::string_view s, size_t from) {
 bool IsChunkExtensions(std::string_view s) {
   size_t i = 0;
   auto skip_whitespace = [&] {
-    while (i < s.size() && IsWhitespace(s[i])) ++i;
+    while (i < s.size() && IsOws(s[i])) ++i;
   };
   auto token = [&] {
     const size_t start = i;
@@ -118,7 +74,7 @@ bool IsChunkExtensions(std::string_view s) {
   };
   while (true) {
     skip_whitespace();
-    if (i == s.size()) return i == 0 || !IsWhitespace(s[i - 1]);
+    if (i == s.size()) return i == 0 || !IsOws(s[i - 1]);
     if (s[i] != ';') return false;
     ++i;
     skip_whitespace();
@@ -138,8 +94,8 @@ bool IsChunkExtensions(std::string_view s) {
         const char c = s[i];
         if (c == '"') break;
         if (c == '\\') {
-          if (++i == s.size() || !IsTextChar(s[i])) return false;
-        } else if (!IsTextChar(c)) {
+          if (++i == s.size() || !IsFieldTextChar(s[i])) return false;
+        } else if (!IsFieldTextChar(c)) {
           return false;
         }
       }
@@ -274,8 +230,9 @@ ResponseParser::Step ResponseParser::ParseHead(std::string_view bytes) {
     if (end == std::string_view::npos) return step;  // consumed: interim heads before, if any
     const size_t head_size = end + kBlankLine.size();
     ResetHead();
-    if (const Error error = ParseHeadLines(rest.substr(0, head_size)); error != Error::kNone) {
-      return Fail(step, error);
+    if (const Error head_error = ParseHeadLines(rest.substr(0, head_size));
+        head_error != Error::kNone) {
+      return Fail(step, head_error);
     }
     step.consumed += head_size;
     if (status_ == 101) return Fail(step, Error::kUpgrade);
@@ -299,7 +256,7 @@ ResponseParser::Error ResponseParser::ParseHeadLines(std::string_view head) {
   status_ = (p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0');
   const char* const reason = p + 13;
   p = reason;
-  while (IsTextChar(*p)) ++p;
+  while (IsFieldTextChar(*p)) ++p;
   if (p[0] != '\r' || p[1] != '\n') {
     return LineError(head.substr(0, head.find(kCrlf)), Error::kBadReason);
   }
@@ -322,17 +279,17 @@ ResponseParser::Error ResponseParser::ParseFieldLines(std::string_view lines, bo
     if (*p == '\r') {  // the blank line (the first CRLF CRLF ends `lines`), or a CR alone
       return p[1] == '\n' && p + 2 == end ? Error::kNone : Error::kBadLineEnding;
     }
-    if (IsWhitespace(*p)) return Error::kObsFold;
+    if (IsOws(*p)) return Error::kObsFold;
     while (IsTokenChar(*p)) ++p;
     if (*p != ':' || p == line) return line_error(Error::kBadField);
     const std::string_view name(line, static_cast<size_t>(p - line));
     ++p;
-    while (IsWhitespace(*p)) ++p;
+    while (IsOws(*p)) ++p;
     const char* const value = p;
-    while (IsTextChar(*p)) ++p;
+    while (IsFieldTextChar(*p)) ++p;
     if (p[0] != '\r' || p[1] != '\n') return line_error(Error::kBadField);
     const char* value_end = p;
-    while (value_end > value && IsWhitespace(value_end[-1])) --value_end;
+    while (value_end > value && IsOws(value_end[-1])) --value_end;
     p += 2;
     const std::string_view value_text(value, static_cast<size_t>(value_end - value));
     if (const Error error = ApplyField(name, value_text); error != Error::kNone) return error;
@@ -469,9 +426,9 @@ ResponseParser::Step ResponseParser::ParseBody(std::string_view bytes) {
         if (error != Error::kNone) return Fail(step, error);
         if (end == std::string_view::npos) return step;
         const size_t size = end + kBlankLine.size();
-        if (const Error error = ParseFieldLines(rest.substr(0, size), true);
-            error != Error::kNone) {
-          return Fail(step, error);
+        if (const Error field_error = ParseFieldLines(rest.substr(0, size), true);
+            field_error != Error::kNone) {
+          return Fail(step, field_error);
         }
         step.consumed += size;
         state_ = State::kDone;

@@ -9,14 +9,6 @@
 namespace shadowdiff {
 namespace {
 
-bool IsToken(std::string_view text) {
-  if (text.empty()) return false;
-  for (char c : text) {
-    if (!IsTokenChar(c)) return false;
-  }
-  return true;
-}
-
 // A field value or request target may not contain CR, LF or NUL (they would split the head).
 // One pass with one compare per byte for the common bytes (all of them above CR).
 bool HasLineBreakOrNul(std::string_view text) {
