@@ -375,29 +375,53 @@ asio::awaitable<RelayResult> UpstreamPool::Relay(const UpstreamRequest& request,
       ComposeResponseHead(result.response.status, reader.reason(), result.response.headers, framing,
                           content_length, client_framing.version, keep_alive);
 
-  // The head (until it was sent, out.head_sent) and one body piece, framed, as buffers for
-  // one gathered write; the write itself is awaited inline (no coroutine frame per write).
+  // The head (until it was sent, out.head_sent) and the body pieces gathered from one read,
+  // framed as one chunk when the client gets chunked framing, as buffers for one gathered
+  // write; the write itself is awaited inline (no coroutine frame per write). An upstream that
+  // sends many small chunks at once costs one client write per kMaxPieces of them, not one
+  // each: re-chunking is allowed (RFC 9112 §7.1), and the pieces are views into the upstream
+  // connection's buffer, valid until its next read.
+  // With the framing, 16 buffers: Asio's async_write passes at most 16 to one sendmsg.
+  constexpr size_t kMaxPieces = 12;
+  std::array<std::string_view, kMaxPieces> pieces;
+  size_t piece_count = 0;
+  size_t piece_bytes = 0;
   std::string chunk_line;
-  std::array<asio::const_buffer, 5> buffers;
-  auto frame_for_client = [&](std::string_view piece, bool last) {
+  std::array<asio::const_buffer, kMaxPieces + 4> buffers;
+  auto frame_for_client = [&](bool last) {
     size_t count = 0;
     if (!out.head_sent) buffers[count++] = asio::buffer(client_head);
-    if (!piece.empty()) {
+    if (piece_bytes > 0) {
       if (framing == RelayFraming::kChunked) {
-        chunk_line = ChunkSizeLine(piece.size());
+        chunk_line = ChunkSizeLine(piece_bytes);
         buffers[count++] = asio::buffer(chunk_line);
-        buffers[count++] = asio::buffer(piece.data(), piece.size());
-        buffers[count++] = asio::buffer("\r\n", 2);
-      } else {
-        buffers[count++] = asio::buffer(piece.data(), piece.size());
       }
+      for (size_t i = 0; i < piece_count; ++i) {
+        buffers[count++] = asio::buffer(pieces[i].data(), pieces[i].size());
+      }
+      if (framing == RelayFraming::kChunked) buffers[count++] = asio::buffer("\r\n", 2);
     }
     if (last && framing == RelayFraming::kChunked) buffers[count++] = asio::buffer("0\r\n\r\n", 5);
+    piece_count = 0;
+    piece_bytes = 0;
     if (count > 0) {
       out.head_sent = true;
       client_deadline.ExpiresAfter(options_.body_idle_timeout);
     }
     return std::span<const asio::const_buffer>(buffers.data(), count);
+  };
+  // Captures a body piece and queues it for the next write.
+  auto add_piece = [&](std::string_view piece) {
+    Capture(result, piece, options_.capture_cap);
+    if (piece.empty()) return;
+    pieces[piece_count++] = piece;
+    piece_bytes += piece.size();
+  };
+  // A failed body read: the client must not take a cut body for a whole one.
+  auto body_failed = [&](const error_code& ec) {
+    FailWith(result, "read response body", ec);
+    ResetClient(client);
+    result.response.duration_ms = MillisSince(start);
   };
   // After a write of frame_for_client's buffers: true when it failed (or the deadline closed
   // the socket), with the client reset and the failure recorded.
@@ -423,24 +447,32 @@ asio::awaitable<RelayResult> UpstreamPool::Relay(const UpstreamRequest& request,
   const bool small_body = content_length && *content_length <= kCoalesceBodyBytes;
   if (!has_body || (started.lease->buffer.size() == 0 && !small_body)) {
     auto [ec, written] =
-        co_await asio::async_write(client.socket(), frame_for_client({}, !has_body), kAwait);
+        co_await asio::async_write(client.socket(), frame_for_client(!has_body), kAwait);
     (void)written;
     if (client_write_failed(ec)) co_return out;
   }
   while (!reader.done()) {
     upstream_deadline.ExpiresAfter(options_.body_idle_timeout);
-    // `bytes` views the upstream connection's buffer until the next read: written before it.
+    // The pieces view the upstream connection's buffer until the next read: written before it.
     std::optional<std::pair<error_code, std::string_view>> buffered = reader.NextBuffered();
     auto [ec, bytes] = buffered ? *buffered : co_await reader.ReadBody();
     if (ec) {
-      FailWith(result, "read response body", ec);
-      ResetClient(client);  // the client must not take a cut body for a whole one
-      result.response.duration_ms = MillisSince(start);
+      body_failed(ec);
       co_return out;
     }
-    Capture(result, bytes, options_.capture_cap);
-    if (bytes.empty() && !reader.done() && out.head_sent) continue;
-    const std::span<const asio::const_buffer> framed = frame_for_client(bytes, reader.done());
+    add_piece(bytes);
+    // Whatever else that read brought, up to kMaxPieces pieces.
+    while (piece_count < kMaxPieces && !reader.done()) {
+      buffered = reader.NextBuffered();
+      if (!buffered) break;
+      if (buffered->first) {
+        body_failed(buffered->first);
+        co_return out;
+      }
+      add_piece(buffered->second);
+    }
+    if (piece_count == 0 && !reader.done() && out.head_sent) continue;
+    const std::span<const asio::const_buffer> framed = frame_for_client(reader.done());
     if (framed.empty()) continue;
     auto [write_ec, written] = co_await asio::async_write(client.socket(), framed, kAwait);
     (void)written;

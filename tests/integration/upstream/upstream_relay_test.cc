@@ -188,6 +188,51 @@ TEST_F(RelayTest, ResponsesArrivingByteByByteAreRelayedExactly) {
   EXPECT_EQ(server.connections_accepted(), 1u);
 }
 
+// The number of chunks in a chunked body that starts at `bytes`, or -1 when it is malformed.
+int CountChunks(std::string_view bytes) {
+  int chunks = 0;
+  for (;;) {
+    const size_t line_end = bytes.find("\r\n");
+    if (line_end == std::string_view::npos) return -1;
+    size_t size = 0;
+    try {
+      size = std::stoul(std::string(bytes.substr(0, line_end)), nullptr, 16);
+    } catch (const std::exception&) {
+      return -1;
+    }
+    if (size == 0) return chunks;
+    ++chunks;
+    if (bytes.size() < line_end + 2 + size + 2) return -1;
+    bytes.remove_prefix(line_end + 2 + size + 2);
+  }
+}
+
+// Many small chunks that arrive in one read go to the client in a few writes, re-chunked,
+// not in one write (and one chunk) each.
+TEST_F(RelayTest, SmallChunksArrivingTogetherAreGatheredIntoFewWrites) {
+  std::string wire = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+  std::string body;
+  for (int i = 0; i < 300; ++i) {
+    const std::string piece = "p" + std::to_string(i % 10) + ";";
+    wire += "3\r\n" + piece + "\r\n";
+    body += piece;
+  }
+  wire += "0\r\n\r\n";
+  FakeUpstream server(FakeReply::Raw(wire));
+  UpstreamPool pool = MakePool(server.url());
+  RelayRun run = Relay(pool, Get("/"));
+  ASSERT_TRUE(run.result.upstream.ok()) << run.result.upstream.detail;
+  ClientResponse response = ParseClientBytes(run.client_bytes);
+  ASSERT_TRUE(response.complete);
+  EXPECT_EQ(response.body, body);
+  EXPECT_EQ(run.result.upstream.response.body, body);
+  const int chunks = CountChunks(std::string_view(run.client_bytes).substr(response.head.size()));
+  // 300 pieces, at most 12 per write: 25 when the upstream's one write is read at once.
+  EXPECT_GE(chunks, 25);
+  EXPECT_LE(chunks, 100) << "one client write per upstream chunk?";
+  EXPECT_TRUE(run.result.client_reusable);
+}
+
 TEST_F(RelayTest, ChunkedResponseIsCloseDelimitedForHttp10) {
   FakeUpstream server(FakeReply::Text(200, "abcdefghij").WithChunked(3));
   UpstreamPool pool = MakePool(server.url());
