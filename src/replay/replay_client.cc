@@ -1,10 +1,14 @@
 #include "src/replay/replay_client.h"
 
+#include <algorithm>
+#include <optional>
+#include <string_view>
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include <optional>
+#include "src/proxy/response_parser.h"
 
 namespace shadowdiff {
 namespace {
@@ -14,11 +18,19 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-// Response bodies are read to keep the connection usable, then dropped.
-constexpr uint64_t kMaxResponseBody = uint64_t{1} << 30;
-// Beast reads at most max(512, free capacity) bytes at a time: without room reserved, a 2 KB
-// response takes four reads.
+// Reads go into the buffer in pieces of up to this many bytes: one read for most responses.
 constexpr size_t kReadBufferBytes = 16 << 10;
+// The limit on a response head (and a chunk-size line, and trailers): the proxy's default.
+constexpr uint32_t kMaxHeaderBytes = 64 << 10;
+
+// How reading one response ended.
+struct ReadOutcome {
+  beast::error_code ec;  // the connection failed (or timed out)
+  ResponseParser::Error parse_error = ResponseParser::Error::kNone;
+  bool got_bytes = false;  // some byte of the response arrived
+  int status = 0;
+  bool keep_alive = false;
+};
 
 }  // namespace
 
@@ -29,15 +41,65 @@ struct ReplayClient::Impl {
   std::optional<beast::tcp_stream> stream;
   beast::flat_buffer buffer;
 
-  // Runs the operation started by `start` to completion on this thread.
+  // Runs the operation started by `start` to completion on this thread; *bytes (when given)
+  // receives the bytes it transferred.
   template <typename Start>
-  beast::error_code Run(Start start) {
+  beast::error_code Run(Start start, size_t* bytes = nullptr) {
     beast::error_code result;
     stream->expires_after(timeout);
-    start([&](beast::error_code ec, auto&&...) { result = ec; });
+    start([&](beast::error_code ec, auto&&... transferred) {
+      result = ec;
+      if constexpr (sizeof...(transferred) == 1) {
+        if (bytes != nullptr) *bytes = (transferred, ...);
+      }
+    });
     io.restart();
     io.run();
     return result;
+  }
+
+  // Reads one response to its end, dropping its body as it arrives: memory stays within the
+  // read buffer (plus the head limit) however large the body.
+  ReadOutcome ReadResponse(bool head_request) {
+    ReadOutcome out;
+    ResponseParser parser(head_request, kMaxHeaderBytes);
+    for (;;) {
+      while (buffer.size() > 0) {
+        const asio::const_buffer data = buffer.data();
+        const ResponseParser::Step step =
+            parser.Parse(std::string_view(static_cast<const char*>(data.data()), data.size()));
+        buffer.consume(step.consumed);
+        if (step.error != ResponseParser::Error::kNone) {
+          out.parse_error = step.error;
+          return out;
+        }
+        if (parser.done()) {
+          out.status = parser.status();
+          out.keep_alive = parser.keep_alive() && buffer.size() == 0;
+          return out;
+        }
+        if (step.consumed == 0) break;  // needs more bytes
+      }
+      size_t n = 0;
+      const beast::error_code ec = Run(
+          [&](auto handler) {
+            stream->async_read_some(
+                buffer.prepare(std::max<size_t>(512, buffer.capacity() - buffer.size())), handler);
+          },
+          &n);
+      buffer.commit(n);
+      out.got_bytes = out.got_bytes || n > 0;
+      if (ec == asio::error::eof && out.got_bytes) {
+        // The end of the stream ends a body delimited by it; anything else is cut short.
+        out.parse_error = parser.Finish();
+        if (out.parse_error == ResponseParser::Error::kNone) out.status = parser.status();
+        return out;
+      }
+      if (ec) {
+        out.ec = ec;
+        return out;
+      }
+    }
   }
 
   beast::error_code Connect() {
@@ -83,24 +145,27 @@ Result<int> ReplayClient::Send(const Request& request, const HeaderList& extra) 
       }
     }
     beast::error_code ec = c.Run([&](auto handler) { http::async_write(*c.stream, req, handler); });
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(kMaxResponseBody);
-    parser.skip(request.method == "HEAD");
+    ReadOutcome read;
     if (!ec) {
-      ec = c.Run([&](auto handler) { http::async_read(*c.stream, c.buffer, parser, handler); });
+      read = c.ReadResponse(request.method == "HEAD");
+      ec = read.ec;
     }
     if (ec) {
       c.stream.reset();
-      const bool stale = !fresh && attempt == 0 &&
-                         (ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
+      const bool stale = !fresh && attempt == 0 && !read.got_bytes &&
+                         (ec == asio::error::eof || ec == asio::error::connection_reset ||
                           ec == asio::error::broken_pipe);
       if (stale) continue;
       return Error{ec == beast::error::timeout ? std::string("the proxy did not answer in time")
                                                : "the proxy connection failed: " + ec.message()};
     }
-    const int status = static_cast<int>(parser.get().result_int());
-    if (!parser.get().keep_alive()) c.stream.reset();
-    return status;
+    if (read.parse_error != ResponseParser::Error::kNone) {
+      c.stream.reset();
+      return Error{"the proxy's response is malformed: " +
+                   std::string(ResponseParser::ErrorText(read.parse_error))};
+    }
+    if (!read.keep_alive) c.stream.reset();
+    return read.status;
   }
 }
 
