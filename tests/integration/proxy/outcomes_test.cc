@@ -138,11 +138,11 @@ TEST_F(OutcomesTest, ShadowTimeout) {
 endpoints:
   - path: /customers/{token}
     methods: [GET]
-    shadow_timeout_ms: 1500
+    shadow_timeout_ms: 2500
 )"));
   HttpResponse r = Get("/customers/c1");
   EXPECT_EQ(r.status, 200);
-  EXPECT_LT(r.elapsed_ms, 800) << "the client waited for the shadow";
+  EXPECT_LT(r.elapsed_ms, 1200) << "the client waited for the shadow (2.5 s)";
   EXPECT_TRUE(WaitForOutcome(kEndpoint, "GET", "shadow_timeout", 1, 5s));
 }
 
