@@ -49,25 +49,39 @@ void DiffWalk::StepFrame() {
   const JsonNode& a = old_->node(frame.old_node);
   const JsonNode& b = new_->node(frame.new_node);
   const bool object = frame.kind == FrameKind::kObject;
-  const uint32_t i = frame.cursor++;
   const size_t child_begin = states_.size();
   JsonPath::Step step;
   step.is_index = !object;
   frame.step_is_index = !object;
 
   if (frame.phase == 0) {
-    if (i >= a.b) {
-      frame.phase = 1;
-      // Ordered arrays: extras are the new tail past the old length.
-      frame.cursor = frame.kind == FrameKind::kOrderedArray ? std::min(a.b, b.b) : 0;
-      return;
-    }
-    uint32_t partner;
-    if (frame.kind == FrameKind::kOrderedArray) {
-      partner = i < b.b ? i : kNone;
-    } else {
-      partner = pairs_[frame.pairs + i];
-      if (partner == kSkip) return;
+    // Children that need no work (paired as equal, or with the same text) are passed over
+    // here; the first one that does is handled, and the step ends.
+    uint32_t i;
+    uint32_t old_child;
+    uint32_t new_child;
+    for (;;) {
+      i = frame.cursor++;
+      if (i >= a.b) {
+        frame.phase = 1;
+        // Ordered arrays: extras are the new tail past the old length.
+        frame.cursor = frame.kind == FrameKind::kOrderedArray ? std::min(a.b, b.b) : 0;
+        return;
+      }
+      uint32_t partner;
+      if (frame.kind == FrameKind::kOrderedArray) {
+        partner = i < b.b ? i : kNone;
+      } else {
+        partner = pairs_[frame.pairs + i];
+        if (partner == kSkip) continue;
+      }
+      old_child = object ? old_->MemberValue(a, i) : old_->Element(a, i);
+      new_child = partner == kNone
+                      ? kNone
+                      : (object ? new_->MemberValue(b, partner) : new_->Element(b, partner));
+      // A pair with the same text is equal under every rule and reports nothing: no path
+      // states needed (most members of a container that differs somewhere are such pairs).
+      if (new_child == kNone || !SameText(old_child, new_child)) break;
     }
     frame.step_in_new = false;
     if (object) {
@@ -83,24 +97,27 @@ void DiffWalk::StepFrame() {
       states_.resize(child_begin);
       return;
     }
-    const uint32_t old_child = object ? old_->MemberValue(a, i) : old_->Element(a, i);
-    if (partner == kNone) {
+    if (new_child == kNone) {
       states_.resize(child_begin);
       Emit(DiffKind::kMissing, old_child, kNone);
       return;
     }
-    const uint32_t new_child = object ? new_->MemberValue(b, partner) : new_->Element(b, partner);
     Visit(old_child, new_child, child_begin, child_end);  // may invalidate `frame`
     return;
   }
 
+  // The new side's extras: its children no old child was paired with (for ordered arrays,
+  // the tail past the old length).
+  uint32_t i = frame.cursor++;
+  if (frame.kind != FrameKind::kOrderedArray) {
+    while (i < b.b && pairs_[frame.pairs + a.b + i] != 0) i = frame.cursor++;
+  }
   if (i >= b.b) {
     states_.resize(frame.state_begin);
     pairs_.resize(frame.pairs);
     stack_.pop_back();
     return;
   }
-  if (frame.kind != FrameKind::kOrderedArray && pairs_[frame.pairs + a.b + i] != 0) return;
   frame.step_in_new = true;
   if (object) {
     frame.step = new_->MemberKey(b, i);
@@ -114,6 +131,25 @@ void DiffWalk::StepFrame() {
   states_.resize(child_begin);
   if (!ignored)
     Emit(DiffKind::kExtra, kNone, object ? new_->MemberValue(b, i) : new_->Element(b, i));
+}
+
+bool DiffWalk::SameText(uint32_t o, uint32_t n) const {
+  const JsonNode& a = old_->node(o);
+  const JsonNode& b = new_->node(n);
+  if (a.type != b.type) return false;
+  switch (a.type) {
+    case JsonType::kNull:
+    case JsonType::kFalse:
+    case JsonType::kTrue:
+      return true;
+    case JsonType::kNumber:
+    case JsonType::kString:
+      return old_->Bytes(a) == new_->Bytes(b);
+    case JsonType::kArray:
+    case JsonType::kObject:
+      return old_->Source(a) == new_->Source(b);
+  }
+  return false;
 }
 
 void DiffWalk::Visit(uint32_t o, uint32_t n, size_t state_begin, size_t state_end) {

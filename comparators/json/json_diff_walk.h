@@ -51,6 +51,9 @@ class DiffWalk {
   };
 
   void StepFrame();
+  // True when old_->node(o) and new_->node(n) have the same type and the same text (decoded
+  // string bytes, number text, or container source): equal under every rule.
+  bool SameText(uint32_t o, uint32_t n) const;
   // Compares old_->node(o) with new_->node(n), whose path states are states_[begin, end):
   // emits a Diff, or pushes a frame (which then owns those states), or finds them equal.
   void Visit(uint32_t o, uint32_t n, size_t state_begin, size_t state_end);
