@@ -76,18 +76,40 @@ size_t PlainRunLength(const char* p) {
 #endif
 }
 
-// True when s[0..n) is well-formed UTF-8; ASCII 16 bytes at a time.
+// True when the 64 bytes at p are all ASCII.
+bool Ascii64(const char* p) {
+#if defined(__SSE2__)
+  const __m128i* v = reinterpret_cast<const __m128i*>(p);
+  const __m128i any = _mm_or_si128(_mm_or_si128(_mm_loadu_si128(v), _mm_loadu_si128(v + 1)),
+                                   _mm_or_si128(_mm_loadu_si128(v + 2), _mm_loadu_si128(v + 3)));
+  return _mm_movemask_epi8(any) == 0;
+#else
+  uint64_t any = 0;
+  for (int k = 0; k < 64; k += 8) any |= Load8(p + k);
+  return (any & kHigh) == 0;
+#endif
+}
+
+// True when s[0..n) is well-formed UTF-8. ASCII is skipped 64 bytes at a time; a 64-byte
+// block that is not all ASCII is checked 16 bytes or one sequence at a time.
 bool ValidUtf8(const char* s, size_t n) {
   const std::string_view text(s, n);
   size_t i = 0;
   while (i < n) {
-    if (i + 16 <= n && ((Load8(s + i) | Load8(s + i + 8)) & kHigh) == 0) {
-      i += 16;
+    if (i + 64 <= n && Ascii64(s + i)) {
+      i += 64;
       continue;
     }
-    const size_t len = Utf8SequenceLength(text, i);
-    if (len == 0) return false;
-    i += len;
+    const size_t block_end = i + 64 < n ? i + 64 : n;
+    while (i < block_end) {  // a sequence may end past block_end: the outer loop goes on there
+      if (i + 16 <= n && ((Load8(s + i) | Load8(s + i + 8)) & kHigh) == 0) {
+        i += 16;
+        continue;
+      }
+      const size_t len = Utf8SequenceLength(text, i);
+      if (len == 0) return false;
+      i += len;
+    }
   }
   return true;
 }

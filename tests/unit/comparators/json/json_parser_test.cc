@@ -121,6 +121,26 @@ TEST_F(JsonParserTest, KeepsNumbersOfAnySizeAsText) {
   EXPECT_EQ(doc_.Bytes(doc_.node(doc_.Element(root, 3))), "2E-400");
 }
 
+TEST_F(JsonParserTest, ChecksUtf8WhereverASequenceFallsInTheScan) {
+  // ASCII is skipped 64 bytes at a time, then 16: put each sequence at every position across
+  // two 64-byte blocks, straddling their boundaries, with ASCII after it.
+  const std::string_view valid[] = {"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80"};
+  const std::string_view invalid[] = {"\xff",         "\xc3\x28",     "\xe2\x82",
+                                      "\xed\xa0\x80", "\xf0\x9f\x98", "\xc0\xaf"};
+  for (size_t before = 0; before <= 140; ++before) {
+    const std::string head(before, 'x');
+    const std::string tail(150 - before, 'y');
+    for (std::string_view sequence : valid) {
+      const std::string text = head + std::string(sequence) + tail;
+      EXPECT_EQ(OnlyString("[\"" + text + "\"]"), text) << before;
+    }
+    for (std::string_view sequence : invalid) {
+      const JsonParseOutcome outcome = Parse("[\"" + head + std::string(sequence) + tail + "\"]");
+      EXPECT_EQ(outcome.reason, "invalid encoding in string") << before;
+    }
+  }
+}
+
 TEST_F(JsonParserTest, DecodesEscapesWhereverTheyFallInTheScan) {
   // The plain runs are scanned 16 (or 8) bytes at a time: put each escape at every position
   // around those boundaries, with plain text after it.
