@@ -1,6 +1,7 @@
 #include "src/replay/replay_client.h"
 
 #include <algorithm>
+#include <chrono>
 #include <optional>
 #include <string_view>
 
@@ -41,12 +42,17 @@ struct ReplayClient::Impl {
   std::optional<beast::tcp_stream> stream;
   beast::flat_buffer buffer;
 
-  // Runs the operation started by `start` to completion on this thread; *bytes (when given)
-  // receives the bytes it transferred.
+  // Runs the operation started by `start` to completion on this thread, within `timeout` or
+  // by `deadline` when one is given; *bytes (when given) receives the bytes it transferred.
   template <typename Start>
-  beast::error_code Run(Start start, size_t* bytes = nullptr) {
+  beast::error_code Run(Start start, size_t* bytes = nullptr,
+                        std::optional<std::chrono::steady_clock::time_point> deadline = {}) {
     beast::error_code result;
-    stream->expires_after(timeout);
+    if (deadline) {
+      stream->expires_at(*deadline);
+    } else {
+      stream->expires_after(timeout);
+    }
     start([&](beast::error_code ec, auto&&... transferred) {
       result = ec;
       if constexpr (sizeof...(transferred) == 1) {
@@ -58,9 +64,10 @@ struct ReplayClient::Impl {
     return result;
   }
 
-  // Reads one response to its end, dropping its body as it arrives: memory stays within the
-  // read buffer (plus the head limit) however large the body.
+  // Reads one response to its end, within `timeout` in all, dropping its body as it arrives:
+  // memory stays within the read buffer (plus the head limit) however large the body.
   ReadOutcome ReadResponse(bool head_request) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
     ReadOutcome out;
     ResponseParser parser(head_request, kMaxHeaderBytes);
     for (;;) {
@@ -86,7 +93,7 @@ struct ReplayClient::Impl {
             stream->async_read_some(
                 buffer.prepare(std::max<size_t>(512, buffer.capacity() - buffer.size())), handler);
           },
-          &n);
+          &n, deadline);
       buffer.commit(n);
       out.got_bytes = out.got_bytes || n > 0;
       if (ec == asio::error::eof && out.got_bytes) {

@@ -131,6 +131,16 @@ TEST(ReplayClientTest, SilenceIsATimeoutAndNothingListeningIsAConnectError) {
   ASSERT_FALSE(hung.ok());
   EXPECT_EQ(hung.error().message, "the proxy did not answer in time");
 
+  // The timeout bounds the whole response, not each read of it.
+  FakeUpstream trickle(FakeReply::Text(200, std::string(200, 'a')).WithTrickle(10ms));
+  ReplayClient patient(trickle.port(), 300ms);
+  const auto start = std::chrono::steady_clock::now();
+  Result<int> slow = patient.Send(Get("/"), {});
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(slow.ok());
+  EXPECT_EQ(slow.error().message, "the proxy did not answer in time");
+  EXPECT_LT(elapsed, 1500ms) << "the whole response takes over 3 s";
+
   ReplayClient nowhere(FakeUpstream::UnusedPort(), 1s);
   Result<int> refused = nowhere.Send(Get("/"), {});
   ASSERT_FALSE(refused.ok());
