@@ -58,13 +58,23 @@ void UpstreamConnection::Close() {
   socket.close(ignored);
 }
 
-ResponseParser::Step ResponseReader::ParseBuffered() {
-  boost::beast::flat_buffer& buffer = connection_.buffer;
+ResponseParser::Step ParseFromBuffer(ResponseParser& parser, boost::beast::flat_buffer& buffer) {
   const asio::const_buffer data = buffer.data();
   const ResponseParser::Step step =
-      parser_.Parse(std::string_view(static_cast<const char*>(data.data()), data.size()));
+      parser.Parse(std::string_view(static_cast<const char*>(data.data()), data.size()));
   buffer.consume(step.consumed);
   return step;
+}
+
+asio::mutable_buffer PrepareRead(boost::beast::flat_buffer& buffer) {
+  // What the buffer holds without growing (at least kMinRead): the parser keeps no more than
+  // the head limit unconsumed, so the buffer stays within that plus one read.
+  constexpr size_t kMinRead = 512;
+  return buffer.prepare(std::max(kMinRead, buffer.capacity() - buffer.size()));
+}
+
+ResponseParser::Step ResponseReader::ParseBuffered() {
+  return ParseFromBuffer(parser_, connection_.buffer);
 }
 
 std::optional<error_code> ResponseReader::ParseHead() {
@@ -76,13 +86,7 @@ std::optional<error_code> ResponseReader::ParseHead() {
   return std::nullopt;
 }
 
-asio::mutable_buffer ResponseReader::ReadSpace() {
-  // What the buffer holds without growing (at least kMinRead): the parser keeps no more than
-  // the head limit unconsumed, so the buffer stays within that plus one read.
-  constexpr size_t kMinRead = 512;
-  boost::beast::flat_buffer& buffer = connection_.buffer;
-  return buffer.prepare(std::max(kMinRead, buffer.capacity() - buffer.size()));
-}
+asio::mutable_buffer ResponseReader::ReadSpace() { return PrepareRead(connection_.buffer); }
 
 std::optional<error_code> ResponseReader::HeadRead(error_code ec, size_t bytes) {
   if (bytes > 0) {

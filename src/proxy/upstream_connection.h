@@ -112,6 +112,14 @@ class ResponseReader {
   bool got_some_ = false;
 };
 
+// The two steps of reading a response into a flat_buffer, for ResponseReader and for clients
+// that read without an UpstreamConnection (the replay client):
+// one parser step over the bytes in `buffer`, which then drops the bytes the step used (their
+// memory, which Step::body views, stays until the buffer's next prepare);
+ResponseParser::Step ParseFromBuffer(ResponseParser& parser, boost::beast::flat_buffer& buffer);
+// and room for the next read: what `buffer` holds without growing, at least 512 bytes.
+boost::asio::mutable_buffer PrepareRead(boost::beast::flat_buffer& buffer);
+
 // Classifies a failed read/write: timeout, protocol error (the parser refused the bytes) or
 // I/O error (reset, closed before the response was complete).
 UpstreamStatus ClassifyError(const boost::system::error_code& error);

@@ -1,6 +1,5 @@
 #include "src/replay/replay_client.h"
 
-#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string_view>
@@ -10,6 +9,7 @@
 #include <boost/beast/http.hpp>
 
 #include "src/proxy/response_parser.h"
+#include "src/proxy/upstream_connection.h"  // ParseFromBuffer, PrepareRead
 
 namespace shadowdiff {
 namespace {
@@ -18,6 +18,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
 
 // Reads go into the buffer in pieces of up to this many bytes: one read for most responses.
 constexpr size_t kReadBufferBytes = 16 << 10;
@@ -42,17 +43,12 @@ struct ReplayClient::Impl {
   std::optional<beast::tcp_stream> stream;
   beast::flat_buffer buffer;
 
-  // Runs the operation started by `start` to completion on this thread, within `timeout` or
-  // by `deadline` when one is given; *bytes (when given) receives the bytes it transferred.
+  // Runs the operation started by `start` to completion on this thread, by `deadline`;
+  // *bytes (when given) receives the bytes it transferred.
   template <typename Start>
-  beast::error_code Run(Start start, size_t* bytes = nullptr,
-                        std::optional<std::chrono::steady_clock::time_point> deadline = {}) {
+  beast::error_code Run(Start start, Clock::time_point deadline, size_t* bytes = nullptr) {
     beast::error_code result;
-    if (deadline) {
-      stream->expires_at(*deadline);
-    } else {
-      stream->expires_after(timeout);
-    }
+    stream->expires_at(deadline);
     start([&](beast::error_code ec, auto&&... transferred) {
       result = ec;
       if constexpr (sizeof...(transferred) == 1) {
@@ -67,15 +63,12 @@ struct ReplayClient::Impl {
   // Reads one response to its end, within `timeout` in all, dropping its body as it arrives:
   // memory stays within the read buffer (plus the head limit) however large the body.
   ReadOutcome ReadResponse(bool head_request) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const Clock::time_point deadline = Clock::now() + timeout;
     ReadOutcome out;
     ResponseParser parser(head_request, kMaxHeaderBytes);
     for (;;) {
       while (buffer.size() > 0) {
-        const asio::const_buffer data = buffer.data();
-        const ResponseParser::Step step =
-            parser.Parse(std::string_view(static_cast<const char*>(data.data()), data.size()));
-        buffer.consume(step.consumed);
+        const ResponseParser::Step step = ParseFromBuffer(parser, buffer);
         if (step.error != ResponseParser::Error::kNone) {
           out.parse_error = step.error;
           return out;
@@ -88,12 +81,9 @@ struct ReplayClient::Impl {
         if (step.consumed == 0) break;  // needs more bytes
       }
       size_t n = 0;
-      const beast::error_code ec = Run(
-          [&](auto handler) {
-            stream->async_read_some(
-                buffer.prepare(std::max<size_t>(512, buffer.capacity() - buffer.size())), handler);
-          },
-          &n, deadline);
+      const beast::error_code ec =
+          Run([&](auto handler) { stream->async_read_some(PrepareRead(buffer), handler); },
+              deadline, &n);
       buffer.commit(n);
       out.got_bytes = out.got_bytes || n > 0;
       if (ec == asio::error::eof && out.got_bytes) {
@@ -112,9 +102,11 @@ struct ReplayClient::Impl {
   beast::error_code Connect() {
     stream.emplace(io);
     buffer.clear();
-    return Run([&](auto handler) {
-      stream->async_connect(tcp::endpoint(asio::ip::address_v4::loopback(), port), handler);
-    });
+    return Run(
+        [&](auto handler) {
+          stream->async_connect(tcp::endpoint(asio::ip::address_v4::loopback(), port), handler);
+        },
+        Clock::now() + timeout);
   }
 };
 
@@ -151,7 +143,8 @@ Result<int> ReplayClient::Send(const Request& request, const HeaderList& extra) 
         return Error{"cannot connect to the replay proxy: " + ec.message()};
       }
     }
-    beast::error_code ec = c.Run([&](auto handler) { http::async_write(*c.stream, req, handler); });
+    beast::error_code ec = c.Run([&](auto handler) { http::async_write(*c.stream, req, handler); },
+                                 Clock::now() + c.timeout);
     ReadOutcome read;
     if (!ec) {
       read = c.ReadResponse(request.method == "HEAD");

@@ -1,7 +1,9 @@
 // ReplayClient: one keep-alive HTTP/1.1 connection from the replay runner to the in-process
-// proxy, used synchronously by one sender thread (it owns a private io_context, so every
-// read, write and connect is bounded by the timeout). A request whose connection turns out
-// stale (closed before any response byte) is sent once more on a fresh connection.
+// proxy, used synchronously by one sender thread (it owns a private io_context, so the
+// connect, the request's write and the whole response's read are each bounded by the
+// timeout). Response bodies are read and dropped as they arrive (memory stays within one
+// read buffer and the head limit). A request whose connection turns out stale (closed before
+// any response byte) is sent once more on a fresh connection.
 //
 // Not thread-safe: one per sender thread.
 #ifndef SHADOWDIFF_REPLAY_REPLAY_CLIENT_H_
