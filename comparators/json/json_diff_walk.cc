@@ -36,6 +36,7 @@ void DiffWalk::Run(const JsonRuleSet& rules, const JsonDocument& old_doc,
 
   rules.paths().AppendRootStates(&states_);
   if (rules.Ignored(states_, 0, states_.size())) return;
+  if (SameText(old_doc.root(), new_doc.root())) return;
   Visit(old_doc.root(), new_doc.root(), 0, states_.size());
   while (!stack_.empty() && !stopped_) StepFrame();
 }
@@ -155,34 +156,22 @@ bool DiffWalk::SameText(uint32_t o, uint32_t n) const {
 void DiffWalk::Visit(uint32_t o, uint32_t n, size_t state_begin, size_t state_end) {
   const JsonNode& a = old_->node(o);
   const JsonNode& b = new_->node(n);
-  bool equal = true;
   if (TypeGroup(a.type) != TypeGroup(b.type)) {
     states_.resize(state_begin);
     Emit(DiffKind::kType, o, n);
     return;
   }
-  switch (a.type) {
-    case JsonType::kNull:
-      break;
-    case JsonType::kFalse:
-    case JsonType::kTrue:
-      equal = a.type == b.type;
-      break;
-    case JsonType::kNumber:
-      equal = NumbersEqual(old_->Bytes(a), new_->Bytes(b), rules_->number_tolerance());
-      break;
-    case JsonType::kString:
-      equal = old_->Bytes(a) == new_->Bytes(b);
-      break;
-    case JsonType::kArray:
-    case JsonType::kObject:
-      // Byte-identical source text is equal under every rule.
-      if (old_->Source(a) == new_->Source(b)) break;
-      PushFrame(o, n, state_begin, state_end);
-      return;
+  if (a.type == JsonType::kArray || a.type == JsonType::kObject) {
+    PushFrame(o, n, state_begin, state_end);
+    return;
   }
   states_.resize(state_begin);
-  if (!equal) Emit(DiffKind::kValue, o, n);
+  // Not the same text: two scalars differ, unless they are numbers within the tolerance.
+  if (a.type == JsonType::kNumber &&
+      NumbersEqual(old_->Bytes(a), new_->Bytes(b), rules_->number_tolerance())) {
+    return;
+  }
+  Emit(DiffKind::kValue, o, n);
 }
 
 void DiffWalk::PushFrame(uint32_t o, uint32_t n, size_t state_begin, size_t state_end) {

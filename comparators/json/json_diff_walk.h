@@ -54,8 +54,10 @@ class DiffWalk {
   // True when old_->node(o) and new_->node(n) have the same type and the same text (decoded
   // string bytes, number text, or container source): equal under every rule.
   bool SameText(uint32_t o, uint32_t n) const;
-  // Compares old_->node(o) with new_->node(n), whose path states are states_[begin, end):
-  // emits a Diff, or pushes a frame (which then owns those states), or finds them equal.
+  // Compares old_->node(o) with new_->node(n), which do not have the same text (SameText is
+  // false; callers check that first) and whose path states are states_[begin, end): emits a
+  // Diff, or pushes a frame (which then owns those states), or finds two numbers equal within
+  // the tolerance.
   void Visit(uint32_t o, uint32_t n, size_t state_begin, size_t state_end);
   void PushFrame(uint32_t o, uint32_t n, size_t state_begin, size_t state_end);
   void PairMembers(const JsonNode& a, const JsonNode& b, uint32_t* pair, uint32_t* taken);
