@@ -98,7 +98,11 @@ struct Limits {
   // comparison that does not fit is dropped and counted like a full queue (one always fits
   // when nothing else is held). Bounds memory when bodies are large and comparing is slow.
   uint64_t compare_queue_bytes = uint64_t{256} << 20;
-  uint32_t compare_workers = 2;        // threads of the comparison pool
+  uint32_t compare_workers = 2;  // threads of the comparison pool
+  // Shadow and secondary calls that may be sent twice (GET, HEAD, OPTIONS without a body,
+  // not in rollback mode) share connections, up to this many in flight on each (HTTP/1.1
+  // pipelining); 1 sends one at a time.
+  uint32_t shadow_pipeline = 1;
   uint32_t connect_timeout_ms = 1000;  // to an upstream
   uint32_t idle_timeout_ms = 60000;    // idle keep-alive connection (client or upstream)
   uint32_t header_timeout_ms = 10000;  // to receive a client's request head

@@ -81,6 +81,7 @@ const std::vector<LimitField>& LimitFields() {
       {"compare_queue", 1, 1'000'000, nullptr, &Limits::compare_queue},
       {"compare_queue_bytes", 1 << 20, 64 * kGiB, &Limits::compare_queue_bytes, nullptr},
       {"compare_workers", 1, 256, nullptr, &Limits::compare_workers},
+      {"shadow_pipeline", 1, 64, nullptr, &Limits::shadow_pipeline},
       {"connect_timeout_ms", 1, kMaxTimeoutMs, nullptr, &Limits::connect_timeout_ms},
       {"idle_timeout_ms", 1, kMaxTimeoutMs, nullptr, &Limits::idle_timeout_ms},
       {"header_timeout_ms", 1, kMaxTimeoutMs, nullptr, &Limits::header_timeout_ms},

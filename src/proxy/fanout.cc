@@ -15,6 +15,7 @@
 #include "src/proxy/exchange_observer.h"
 #include "src/proxy/upstream_call.h"
 #include "src/proxy/upstream_pool.h"
+#include "src/proxy/upstream_wire.h"
 #include "src/rollback/protocol.h"
 #include "src/rollback/signature.h"
 
@@ -33,6 +34,7 @@ UpstreamOptions PoolOptions(const Limits& limits) {
   o.idle_timeout = std::chrono::milliseconds(limits.idle_timeout_ms);
   o.max_header_bytes = limits.max_header_bytes;
   o.capture_cap = limits.max_response_body_bytes;
+  o.pipeline_depth = limits.shadow_pipeline;
   return o;
 }
 
@@ -55,15 +57,13 @@ struct Join {
   }
 };
 
-// Calls the shadow side and records its result; for rollback mode, checks the confirmation
-// as soon as the response is read and trips the endpoint at once when it is missing.
-asio::awaitable<void> RunShadow(ProxyRuntime& runtime, std::shared_ptr<Join> join,
-                                std::shared_ptr<UpstreamPool> pool, UpstreamRequest request,
-                                Clock::time_point deadline, EndpointMetrics* metrics,
-                                ShadowTicket ticket) {
-  UpstreamResult result = co_await pool->Exchange(request, deadline);
+// Records the shadow side's result, however the call was made; for rollback mode, checks the
+// confirmation as soon as the response is read and trips the endpoint at once when it is
+// missing. Runs on the request's I/O thread.
+void FinishShadow(ProxyRuntime& runtime, Join& join, EndpointMetrics* metrics, ShadowTicket ticket,
+                  UpstreamResult result) {
   runtime.ShadowFinished(std::move(ticket), result);
-  ShadowedExchange& x = join->exchange;
+  ShadowedExchange& x = join.exchange;
   metrics->ObserveUpstream(SideLabel(x.decision.shadow()), Seconds(result));
   if (x.decision.mode == ShadowMode::kRollback) {
     auto echoed = result.ok() ? FindHeader(result.response.headers, rollback::kRolledBackHeader)
@@ -82,18 +82,50 @@ asio::awaitable<void> RunShadow(ProxyRuntime& runtime, std::shared_ptr<Join> joi
     }
   }
   x.shadow = std::move(result);
-  join->Arrive();
+  join.Arrive();
 }
 
-asio::awaitable<void> RunSecondary(ProxyRuntime& runtime, std::shared_ptr<Join> join,
-                                   std::shared_ptr<UpstreamPool> pool, UpstreamRequest request,
-                                   Clock::time_point deadline, EndpointMetrics* metrics,
-                                   ShadowTicket ticket) {
-  UpstreamResult result = co_await pool->Exchange(request, deadline);
+void FinishSecondary(ProxyRuntime& runtime, Join& join, EndpointMetrics* metrics,
+                     ShadowTicket ticket, UpstreamResult result) {
   runtime.ShadowFinished(std::move(ticket), result);
   metrics->ObserveUpstream(UpstreamSide::kSecondary, Seconds(result));
-  join->exchange.secondary = std::move(result);
-  join->Arrive();
+  join.exchange.secondary = std::move(result);
+  join.Arrive();
+}
+
+using Finish = void (*)(ProxyRuntime&, Join&, EndpointMetrics*, ShadowTicket, UpstreamResult);
+
+// Calls the shadow (or secondary) side on its own coroutine, then `finish`.
+asio::awaitable<void> RunSide(ProxyRuntime& runtime, std::shared_ptr<Join> join,
+                              std::shared_ptr<UpstreamPool> pool, UpstreamRequest request,
+                              Clock::time_point deadline, EndpointMetrics* metrics,
+                              ShadowTicket ticket, Finish finish) {
+  UpstreamResult result = co_await pool->Exchange(request, deadline);
+  finish(runtime, *join, metrics, std::move(ticket), std::move(result));
+}
+
+// Starts a shadow (or secondary) call that the client does not wait for: pipelined when the
+// pool pipelines and the call may be (compare mode, CanPipeline), with no coroutine of its
+// own; else on its own coroutine.
+void StartSide(const asio::any_io_executor& executor, ProxyRuntime& runtime,
+               std::shared_ptr<Join> join, std::shared_ptr<UpstreamPool> pool,
+               UpstreamRequest request, Clock::time_point deadline, EndpointMetrics* metrics,
+               ShadowTicket ticket, Finish finish) {
+  if (pool->options().pipeline_depth > 1 && join->exchange.decision.mode == ShadowMode::kCompare &&
+      CanPipeline(request)) {
+    // std::function needs a copyable callable; the ticket is move-only.
+    auto held = std::make_shared<ShadowTicket>(std::move(ticket));
+    pool->ExchangePipelined(
+        request, deadline,
+        [runtime = &runtime, join, metrics, held, finish](UpstreamResult result) {
+          finish(*runtime, *join, metrics, std::move(*held), std::move(result));
+        });
+    return;
+  }
+  asio::co_spawn(executor,
+                 RunSide(runtime, std::move(join), std::move(pool), std::move(request), deadline,
+                         metrics, std::move(ticket), finish),
+                 asio::detached);
 }
 
 // 502 (or 504 on a timeout) when the primary failed before anything reached the client.
@@ -156,7 +188,8 @@ const FanOut::Pools& FanOut::PoolsFor(const LiveConfig& live) {
       return;
     }
     if (pool && pool->target() == *target && pool->options().capture_cap == options.capture_cap &&
-        pool->options().connect_timeout == options.connect_timeout) {
+        pool->options().connect_timeout == options.connect_timeout &&
+        pool->options().pipeline_depth == options.pipeline_depth) {
       return;
     }
     UpstreamGauges* gauges = runtime_.upstream_gauges();
@@ -276,22 +309,18 @@ asio::awaitable<HandlerResult> FanOut::Handle(InboundRequest& request, beast::tc
       ShadowSkip reason = ShadowSkip::kInflightFull;
       if (ShadowTicket secondary = runtime_.AdmitShadow(pools.secondary_pool->target(), &reason)) {
         ++join->pending;
-        asio::co_spawn(executor_,
-                       RunSecondary(runtime_, join, pools.secondary_pool, upstream_request,
-                                    shadow_deadline, &metrics, std::move(secondary)),
-                       asio::detached);
+        StartSide(executor_, runtime_, join, pools.secondary_pool, upstream_request,
+                  shadow_deadline, &metrics, std::move(secondary), FinishSecondary);
       }
     }
     if (decision.mode == ShadowMode::kRollback && decision.order == RollbackOrder::kBeforePrimary) {
       // The primary waits for the rollback shadow (bounded by shadow_timeout_ms) so that both
       // run against the same database state.
-      co_await RunShadow(runtime_, join, shadow_pool, std::move(shadow_request), shadow_deadline,
-                         &metrics, std::move(ticket));
+      co_await RunSide(runtime_, join, shadow_pool, std::move(shadow_request), shadow_deadline,
+                       &metrics, std::move(ticket), FinishShadow);
     } else {
-      asio::co_spawn(executor_,
-                     RunShadow(runtime_, join, shadow_pool, std::move(shadow_request),
-                               shadow_deadline, &metrics, std::move(ticket)),
-                     asio::detached);
+      StartSide(executor_, runtime_, join, shadow_pool, std::move(shadow_request), shadow_deadline,
+                &metrics, std::move(ticket), FinishShadow);
     }
   }
 

@@ -98,6 +98,9 @@ class ResponseReader {
   // The response is complete and the connection may carry another request: keep-alive on
   // both sides and no unrequested bytes behind the response.
   bool reusable() const;
+  // The response is complete and its framing and Connection fields allow another response on
+  // the connection (bytes already read behind it may be the next response: pipelining).
+  bool keep_alive() const { return parser_.done() && parser_.keep_alive(); }
 
  private:
   // One parser step over the buffered bytes; the bytes it used are consumed from the buffer

@@ -24,6 +24,7 @@
 #include "src/proxy/http_guard.h"
 #include "src/proxy/socket_deadline.h"
 #include "src/proxy/upstream_connection.h"
+#include "src/proxy/upstream_pool_internal.h"
 #include "src/proxy/upstream_wire.h"
 
 namespace shadowdiff {
@@ -31,13 +32,13 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using asio::ip::tcp;
 using boost::system::error_code;
+using upstream_internal::Capture;
+using upstream_internal::EndToEndHeaders;
+using upstream_internal::Fail;
+using upstream_internal::FailWith;
+using upstream_internal::MillisSince;
 
-namespace {
-
-// Operations are awaited as deferred operations: co_await runs them without the extra
-// coroutine frame that use_awaitable's initiation costs on every read and write.
-constexpr auto kAwait = asio::as_tuple(asio::deferred);
-constexpr auto kAwaitable = asio::as_tuple(asio::use_awaitable);  // for awaitable operators
+namespace upstream_internal {
 
 double MillisSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
@@ -55,7 +56,8 @@ void Fail(UpstreamResult& result, UpstreamStatus status, std::string detail) {
   result.detail = std::move(detail);
 }
 
-void FailWith(UpstreamResult& result, std::string_view what, const error_code& error) {
+void FailWith(UpstreamResult& result, std::string_view what,
+              const boost::system::error_code& error) {
   UpstreamStatus status = ClassifyError(error);
   std::string detail(what);
   detail += status == UpstreamStatus::kTimeout ? std::string(": deadline passed")
@@ -82,6 +84,15 @@ void Capture(UpstreamResult& result, std::string_view piece, uint64_t cap) {
   body.append(piece.data(), take);
 }
 
+}  // namespace upstream_internal
+
+namespace {
+
+// Operations are awaited as deferred operations: co_await runs them without the extra
+// coroutine frame that use_awaitable's initiation costs on every read and write.
+constexpr auto kAwait = asio::as_tuple(asio::deferred);
+constexpr auto kAwaitable = asio::as_tuple(asio::use_awaitable);  // for awaitable operators
+
 // Ends a client connection so that the client sees an error, never a clean end of body:
 // RST, not FIN (a FIN would end a close-delimited body as if it were complete).
 void ResetClient(beast::tcp_stream& client) {
@@ -91,46 +102,6 @@ void ResetClient(beast::tcp_stream& client) {
 }
 
 }  // namespace
-
-// A connection leased from the pool. Returned to the pool by Release(); closed (and the
-// pool's active count decremented) when dropped without it.
-class UpstreamPool::Lease {
- public:
-  Lease() = default;
-  Lease(UpstreamPool* pool, std::unique_ptr<UpstreamConnection> connection, bool reused)
-      : pool_(pool), connection_(std::move(connection)), reused_(reused) {
-    ++pool_->active_;
-    pool_->Publish();
-  }
-  Lease(Lease&& other) noexcept
-      : pool_(other.pool_), connection_(std::move(other.connection_)), reused_(other.reused_) {}
-  Lease& operator=(Lease&& other) noexcept {
-    if (this != &other) {
-      Drop();
-      pool_ = other.pool_;
-      connection_ = std::move(other.connection_);
-      reused_ = other.reused_;
-    }
-    return *this;
-  }
-  ~Lease() { Drop(); }
-
-  explicit operator bool() const { return connection_ != nullptr; }
-  UpstreamConnection& operator*() const { return *connection_; }
-  UpstreamConnection* operator->() const { return connection_.get(); }
-  bool reused() const { return reused_; }
-
-  void Release(bool reusable) {
-    if (connection_) pool_->Release(std::move(connection_), reusable);
-  }
-
- private:
-  void Drop() { Release(false); }
-
-  UpstreamPool* pool_ = nullptr;
-  std::unique_ptr<UpstreamConnection> connection_;
-  bool reused_ = false;
-};
 
 // A request that was sent and whose response head was read.
 struct UpstreamPool::Started {

@@ -12,6 +12,9 @@
 // (never a POST; see IsRetryableMethod). The request's target gets the target's base path
 // prefixed and Host is set to the target.
 //
+// ExchangePipelined is the shadow side's cheaper way to the same buffered result: requests
+// share connections, several in flight on each (see there).
+//
 // Threading and ownership: one pool per target per io_context thread. A pool is NOT
 // thread-safe and takes no locks: construct it, call it and destroy it on its executor's
 // thread. It must outlive every Exchange/Relay coroutine started on it; the caller owns it.
@@ -24,6 +27,7 @@
 #include <chrono>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -40,7 +44,7 @@ namespace shadowdiff {
 struct UpstreamConnection;
 class ResponseReader;
 
-class UpstreamPool {
+class UpstreamPool : public std::enable_shared_from_this<UpstreamPool> {
  public:
   using Clock = std::chrono::steady_clock;
 
@@ -60,6 +64,35 @@ class UpstreamPool {
   // coroutine completes.
   boost::asio::awaitable<UpstreamResult> Exchange(const UpstreamRequest& request,
                                                   Clock::time_point deadline);
+
+  // Exchange's result for `request`, handed to `done`, with HTTP/1.1 pipelining (RFC 9112
+  // §9.3.2): the requests submitted in one turn of the event loop share a connection, up to
+  // options().pipeline_depth on each (0 counts as 1), and go out in one write — a request
+  // never waits behind one submitted in an earlier turn, so a slow upstream gets as many
+  // connections working as with Exchange, divided by the batch size. Responses are read in
+  // order, each buffered, capped and drained as Exchange does. `request` is serialised at
+  // once (it need not outlive the call).
+  //   - Only for requests that may be sent twice (CanPipeline; the caller checks): any other
+  //     request is answered kInvalidRequest, as is one Exchange could not send.
+  //   - Sent again: a connection that ends — closed by the upstream (`Connection: close`
+  //     after a keep-alive limit, say, or a close-delimited response), reset, stale, failed
+  //     or timed out — with requests unanswered sends them again on another connection
+  //     (UpstreamResult::retried). A request fails when a second connection ends before
+  //     answering anything; one that answered some requests first (a response began, even
+  //     one that then timed out) does not count against those behind them. A connection that
+  //     cannot be made fails its requests with that result (kConnectError or kTimeout).
+  //   - Deadlines: each request's `deadline` bounds its whole exchange: the connection's
+  //     socket deadline is the earliest of its requests in flight; when it passes, the
+  //     connection is closed, the requests past their deadline are kTimeout and the others
+  //     are sent again.
+  //   - Timing: duration_ms runs from this call to the end of the response, so it includes
+  //     the wait behind earlier responses on the connection.
+  //   - `done` runs exactly once, on the pool's thread, never inside this call — unless the
+  //     io_context is stopped first (then it is destroyed uncalled).
+  // The pool must be owned by a std::shared_ptr: the pipeline keeps it alive until the last
+  // `done` has run.
+  void ExchangePipelined(const UpstreamRequest& request, Clock::time_point deadline,
+                         std::function<void(UpstreamResult)> done);
 
   // Sends `request` and streams the response to `client` as it arrives. `deadline` bounds
   // everything up to the response head (connect, write, head); once the head is sent, each
@@ -96,6 +129,19 @@ class UpstreamPool {
  private:
   class Lease;
   struct Started;
+  struct PipelinedCall;
+  struct PipelinedConnection;
+
+  // ExchangePipelined's parts (upstream_pipeline.cc). Flush gives every `depth` queued calls
+  // a connection of their own (idle or new); Write sends a connection's request heads in
+  // one write; Run connects when needed, then reads the responses in order
+  // until none is in flight; Requeue sends a connection's unanswered calls again, or fails
+  // them.
+  void ScheduleFlush();
+  void Flush();
+  void Write(const std::shared_ptr<PipelinedConnection>& connection);
+  boost::asio::awaitable<void> Run(std::shared_ptr<PipelinedConnection> connection);
+  void Requeue(PipelinedConnection& connection, bool answered_any, std::string_view why);
 
   // Sends the request head and body and reads the response head, on a pooled or new
   // connection, retrying once per the class comment. On failure the returned Started has no
@@ -125,6 +171,10 @@ class UpstreamPool {
   size_t active_ = 0;
   uint64_t opened_ = 0;
   std::shared_ptr<UpstreamPoolGauge> gauge_;
+  // ExchangePipelined: calls waiting for a connection (in submission order), and whether a
+  // Flush is posted.
+  std::deque<std::unique_ptr<PipelinedCall>> pipeline_queue_;
+  bool flush_posted_ = false;
 };
 
 }  // namespace shadowdiff

@@ -61,6 +61,9 @@ struct UpstreamOptions {
   // client write must complete within this long (kTimeout otherwise, client closed). There is
   // no total bound on the body phase: a slow client may take as long as it needs to download.
   std::chrono::milliseconds body_idle_timeout{30000};
+  // ExchangePipelined only: how many requests one connection carries at once (HTTP/1.1
+  // pipelining). 1 (or 0) sends one request at a time, as Exchange does.
+  size_t pipeline_depth = 1;
 };
 
 struct UpstreamResult {
@@ -74,7 +77,9 @@ struct UpstreamResult {
   uint64_t body_bytes = 0;         // body bytes received in total, captured or not
   bool body_complete = false;      // the whole body was received (see drain_limit)
   bool reused_connection = false;  // sent on a pooled keep-alive connection
-  bool retried = false;            // a stale pooled connection failed and it was sent again
+  // Sent again: a stale pooled connection failed (Exchange, Relay), or a pipelined
+  // connection ended before its response (ExchangePipelined).
+  bool retried = false;
 
   bool ok() const { return status == UpstreamStatus::kOk; }
 };

@@ -127,6 +127,10 @@ bool IsRetryableMethod(std::string_view method) {
   return method == "GET" || method == "HEAD" || method == "OPTIONS";
 }
 
+bool CanPipeline(const UpstreamRequest& request) {
+  return IsRetryableMethod(request.method) && request.body.empty();
+}
+
 RelayFraming ChooseClientFraming(bool response_has_body, bool upstream_content_length,
                                  unsigned client_version) {
   if (!response_has_body) return RelayFraming::kNone;

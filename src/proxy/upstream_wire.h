@@ -31,6 +31,9 @@ Result<std::string> SerializeRequestHead(const UpstreamRequest& request, const T
 // before any response byte arrived. Only GET, HEAD and OPTIONS: this project counts PUT and
 // DELETE as writes (docs/DESIGN.md), and a POST is never resent.
 bool IsRetryableMethod(std::string_view method);
+// Whether UpstreamPool::ExchangePipelined may carry `request`: a method IsRetryableMethod
+// allows (an unanswered pipelined request is sent again) and no body.
+bool CanPipeline(const UpstreamRequest& request);
 
 // How a relayed body is delimited towards the client.
 enum class RelayFraming {

@@ -243,3 +243,12 @@ for s in subs:
 open(dst, "w").write(text)
 PY
 }
+
+# pipeline_sub: the render_config substitution for BENCH_SHADOW_PIPELINE (limits.shadow_pipeline
+# of proxy-bench.yaml, 8 as written), or nothing when it is unset.
+pipeline_sub() {
+  [[ -n "${BENCH_SHADOW_PIPELINE:-}" ]] || return 0
+  [[ "$BENCH_SHADOW_PIPELINE" =~ ^[1-9][0-9]*$ ]] ||
+    die "BENCH_SHADOW_PIPELINE must be a positive whole number, got '$BENCH_SHADOW_PIPELINE'"
+  echo "shadow_pipeline: 8=shadow_pipeline: $BENCH_SHADOW_PIPELINE"
+}

@@ -91,6 +91,7 @@ limits:
   max_inflight_shadow: 4
   compare_queue: 5
   compare_workers: 6
+  shadow_pipeline: 13
   connect_timeout_ms: 7
   idle_timeout_ms: 8
   header_timeout_ms: 9
@@ -151,6 +152,7 @@ endpoints:
   EXPECT_EQ(l.max_inflight_shadow, 4u);
   EXPECT_EQ(l.compare_queue, 5u);
   EXPECT_EQ(l.compare_workers, 6u);
+  EXPECT_EQ(l.shadow_pipeline, 13u);
   EXPECT_EQ(l.connect_timeout_ms, 7u);
   EXPECT_EQ(l.idle_timeout_ms, 8u);
   EXPECT_EQ(l.header_timeout_ms, 9u);
