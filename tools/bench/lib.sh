@@ -244,11 +244,13 @@ open(dst, "w").write(text)
 PY
 }
 
-# pipeline_sub: the render_config substitution for BENCH_SHADOW_PIPELINE (limits.shadow_pipeline
-# of proxy-bench.yaml, 8 as written), or nothing when it is unset.
-pipeline_sub() {
+# pipeline_args: sets the array pipeline_args to the render_config substitution for
+# BENCH_SHADOW_PIPELINE (limits.shadow_pipeline of proxy-bench.yaml, 8 as written), or to
+# nothing when it is unset. Pass it on as "${pipeline_args[@]}".
+pipeline_args() {
+  pipeline_args=()
   [[ -n "${BENCH_SHADOW_PIPELINE:-}" ]] || return 0
   [[ "$BENCH_SHADOW_PIPELINE" =~ ^[1-9][0-9]*$ ]] ||
     die "BENCH_SHADOW_PIPELINE must be a positive whole number, got '$BENCH_SHADOW_PIPELINE'"
-  echo "shadow_pipeline: 8=shadow_pipeline: $BENCH_SHADOW_PIPELINE"
+  pipeline_args=("shadow_pipeline: 8=shadow_pipeline: $BENCH_SHADOW_PIPELINE")
 }
