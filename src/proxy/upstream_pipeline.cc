@@ -105,8 +105,8 @@ void UpstreamPool::Flush() {
 
 void UpstreamPool::Write(const std::shared_ptr<PipelinedConnection>& connection) {
   connection->write_pending = true;
-  // One deadline per socket: Run's (the oldest call's) also bounds this write, so a peer that
-  // stops reading cannot hold it past that call's deadline.
+  // One deadline per socket: Run's (the earliest of the calls in flight) also bounds this
+  // write, so a peer that stops reading cannot hold it past any call's deadline.
   asio::async_write(connection->lease->socket, asio::buffer(connection->heads),
                     [connection](error_code ec, size_t) {
                       connection->write_pending = false;
