@@ -37,11 +37,10 @@
 namespace shadowdiff {
 namespace asio = boost::asio;
 using boost::system::error_code;
-using upstream_internal::Capture;
-using upstream_internal::EndToEndHeaders;
+using upstream_internal::BodyEnd;
 using upstream_internal::Fail;
 using upstream_internal::FailWith;
-using upstream_internal::MillisSince;
+using upstream_internal::ReadBuffered;
 
 namespace {
 constexpr auto kAwait = asio::as_tuple(asio::deferred);
@@ -117,12 +116,11 @@ void UpstreamPool::Write(const std::shared_ptr<PipelinedConnection>& connection)
 
 asio::awaitable<void> UpstreamPool::Run(std::shared_ptr<PipelinedConnection> connection) {
   // connection->pool keeps this pool alive while the coroutine runs.
-  auto end = [&] { connection->ended = true; };
   if (!connection->lease) {
     UpstreamResult connect;
     Lease lease = co_await Connect(connection->calls.front()->deadline, connect);
     if (!lease) {
-      end();
+      connection->ended = true;
       std::deque<std::unique_ptr<PipelinedCall>> calls = std::move(connection->calls);
       for (std::unique_ptr<PipelinedCall>& call : calls) {
         Fail(call->result, connect.status, connect.detail);
@@ -156,49 +154,30 @@ asio::awaitable<void> UpstreamPool::Run(std::shared_ptr<PipelinedConnection> con
       auto [ec, bytes] = co_await socket.socket.async_read_some(reader.ReadSpace(), kAwait);
       head_ec = reader.HeadRead(ec, bytes);
     }
-    error_code failure = *head_ec;
+    const error_code head_failure = *head_ec;
     const bool answered_some = had_bytes || reader.got_some();
-    if (failure && !answered_some && failure != boost::beast::error::timeout) {
+    if (head_failure && !answered_some && head_failure != boost::beast::error::timeout) {
       // Nothing of this response arrived: the upstream closed or reset the connection before
       // reading this request, or it was stale. Every call on it is unanswered.
       Requeue(*connection, answered_any,
-              "the connection ended before the response: " + failure.message());
+              "the connection ended before the response: " + head_failure.message());
       keep = false;
       break;
     }
-    bool over_drain_limit = false;
-    if (!failure) {
-      result.response.status = reader.status();
-      result.response.headers = EndToEndHeaders(reader);
-      if (const std::optional<uint64_t> length = reader.content_length()) {
-        result.response.body.reserve(static_cast<size_t>(std::min(*length, options_.capture_cap)));
-      }
-      while (!reader.done()) {
-        if (result.body_bytes >= options_.drain_limit) {
-          over_drain_limit = true;  // not worth reading on: the connection closes
-          break;
-        }
-        std::optional<std::pair<error_code, std::string_view>> buffered = reader.NextBuffered();
-        auto [ec, bytes] = buffered ? *buffered : co_await reader.ReadBody();
-        if (ec) {
-          failure = ec;
-          break;
-        }
-        Capture(result, bytes, options_.capture_cap);
-      }
+    BodyEnd end = BodyEnd::kFailed;
+    if (head_failure) {
+      FailWith(result, "read response head", head_failure);
+    } else {
+      end = co_await ReadBuffered(reader, result, options_);
     }
-    if (failure == boost::beast::error::timeout) {
+    if (end == BodyEnd::kFailed && result.status == UpstreamStatus::kTimeout) {
       // Some call's deadline passed: those calls time out, the others are sent again.
       Requeue(*connection, answered_any || answered_some, "the connection timed out");
       keep = false;
       break;
     }
-    if (failure) {
-      FailWith(result, "read response", failure);
-    } else {
-      result.body_complete = !over_drain_limit;
-    }
-    keep = !failure && !over_drain_limit && reader.keep_alive();
+    result.body_complete = end == BodyEnd::kComplete;
+    keep = end == BodyEnd::kComplete && reader.keep_alive();
     std::unique_ptr<PipelinedCall> answered = std::move(connection->calls.front());
     connection->calls.pop_front();
     answered_any = true;
@@ -207,7 +186,7 @@ asio::awaitable<void> UpstreamPool::Run(std::shared_ptr<PipelinedConnection> con
     if (!keep) break;
   }
   socket.deadline.Clear();
-  end();
+  connection->ended = true;
   // Back to the idle list only when nothing is left to read or write on it.
   const bool reusable =
       keep && !connection->write_pending && socket.buffer.size() == 0 && socket.socket.is_open();

@@ -32,11 +32,13 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using asio::ip::tcp;
 using boost::system::error_code;
+using upstream_internal::BodyEnd;
 using upstream_internal::Capture;
 using upstream_internal::EndToEndHeaders;
 using upstream_internal::Fail;
 using upstream_internal::FailWith;
 using upstream_internal::MillisSince;
+using upstream_internal::ReadBuffered;
 
 namespace upstream_internal {
 
@@ -82,6 +84,26 @@ void Capture(UpstreamResult& result, std::string_view piece, uint64_t cap) {
     body.swap(grown);
   }
   body.append(piece.data(), take);
+}
+
+asio::awaitable<BodyEnd> ReadBuffered(ResponseReader& reader, UpstreamResult& result,
+                                      const UpstreamOptions& options) {
+  result.response.status = reader.status();
+  result.response.headers = EndToEndHeaders(reader);
+  if (const std::optional<uint64_t> length = reader.content_length()) {
+    result.response.body.reserve(static_cast<size_t>(std::min(*length, options.capture_cap)));
+  }
+  while (!reader.done()) {
+    if (result.body_bytes >= options.drain_limit) co_return BodyEnd::kOverDrainLimit;
+    std::optional<std::pair<error_code, std::string_view>> buffered = reader.NextBuffered();
+    auto [ec, bytes] = buffered ? *buffered : co_await reader.ReadBody();
+    if (ec) {
+      FailWith(result, "read response body", ec);
+      co_return BodyEnd::kFailed;
+    }
+    Capture(result, bytes, options.capture_cap);
+  }
+  co_return BodyEnd::kComplete;
 }
 
 }  // namespace upstream_internal
@@ -287,31 +309,11 @@ asio::awaitable<UpstreamResult> UpstreamPool::Exchange(const UpstreamRequest& re
     co_return result;
   }
   ResponseReader& reader = *started.reader;
-  result.response.status = reader.status();
-  result.response.headers = EndToEndHeaders(reader);
-  if (reader.has_body()) {
-    const std::optional<uint64_t> length = reader.content_length();
-    if (length) {
-      result.response.body.reserve(static_cast<size_t>(std::min(*length, options_.capture_cap)));
-    }
-    while (!reader.done()) {
-      if (result.body_bytes >= options_.drain_limit) {
-        // Not worth reading on to keep the connection: close it (the lease does).
-        result.response.duration_ms = MillisSince(start);
-        co_return result;
-      }
-      std::optional<std::pair<error_code, std::string_view>> buffered = reader.NextBuffered();
-      auto [ec, bytes] = buffered ? *buffered : co_await reader.ReadBody();
-      if (ec) {
-        FailWith(result, "read response body", ec);
-        result.response.duration_ms = MillisSince(start);
-        co_return result;
-      }
-      Capture(result, bytes, options_.capture_cap);
-    }
-  }
-  result.body_complete = true;
-  started.lease.Release(reader.reusable());
+  const BodyEnd end = co_await ReadBuffered(reader, result, options_);
+  if (end == BodyEnd::kComplete) {
+    result.body_complete = true;
+    started.lease.Release(reader.reusable());
+  }  // else the lease closes the connection
   result.response.duration_ms = MillisSince(start);
   co_return result;
 }

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <utility>
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/system/error_code.hpp>
 
 #include "src/proxy/http_guard.h"
@@ -34,6 +35,19 @@ void FailWith(UpstreamResult& result, std::string_view what,
               const boost::system::error_code& error);
 // Appends up to the capture cap of `piece` to the captured body.
 void Capture(UpstreamResult& result, std::string_view piece, uint64_t cap);
+
+// How ReadBuffered ended.
+enum class BodyEnd {
+  kComplete,        // the whole response is in `result`
+  kOverDrainLimit,  // drain_limit bytes read and more to come: not worth reading on, so the
+                    // connection cannot be reused (the result is still ok: a captured prefix)
+  kFailed,          // `result` holds the error (FailWith)
+};
+// The rest of a response whose head `reader` has read, into `result`, as Exchange and
+// ExchangePipelined keep it: the status and end-to-end fields, then the body, captured up to
+// options.capture_cap and read on, discarded, up to options.drain_limit.
+boost::asio::awaitable<BodyEnd> ReadBuffered(ResponseReader& reader, UpstreamResult& result,
+                                             const UpstreamOptions& options);
 
 }  // namespace upstream_internal
 
