@@ -91,6 +91,30 @@ TEST_F(PipelineTest, ShadowClosingConnectionsMidPipelineLosesNoComparison) {
   EXPECT_EQ(CounterSum("shadowdiff_requests_total", {{"outcome", "shadow_error"}}), 0);
 }
 
+// The shadow's first connection reads the request and closes without answering. One call at
+// a time, that is a shadow error (a fresh connection is never retried); pipelined, the call is
+// sent again on a new connection and compared. So this fails unless the proxy really routes
+// its shadow calls through the pipeline when shadow_pipeline > 1, and only then.
+TEST_F(PipelineTest, ShadowCallsGoThroughThePipelineOnlyWhenItIsOn) {
+  for (const bool pipelined : {true, false}) {
+    SCOPED_TRACE(pipelined ? "shadow_pipeline: 8" : "shadow_pipeline: 1");
+    old_ = std::make_unique<FakeUpstream>(FakeReply::Json(200, R"({"v":1})"));
+    new_ = std::make_unique<FakeUpstream>([](const RecordedRequest& r) {
+      return r.connection == 1 ? FakeReply::Close() : FakeReply::Json(200, R"({"v":1})");
+    });
+    std::string config = kConfig;
+    if (!pipelined) config.replace(config.find("shadow_pipeline: 8"), 18, "shadow_pipeline: 1");
+    ASSERT_TRUE(StartProxy(config));
+    EXPECT_EQ(Get("/items/a").status, 200);
+    ASSERT_TRUE(WaitForRequestsCounted(kEndpoint, 1));
+    EXPECT_EQ(CounterSum("shadowdiff_requests_total", {{"outcome", "match"}}), pipelined ? 1 : 0);
+    EXPECT_EQ(CounterSum("shadowdiff_requests_total", {{"outcome", "shadow_error"}}),
+              pipelined ? 0 : 1);
+    EXPECT_EQ(new_->connections_accepted(), pipelined ? 2u : 1u);
+    StopProxy();
+  }
+}
+
 TEST_F(PipelineTest, WritesAreNeverPipelined) {
   // A POST on an endpoint declared idempotent is shadowed in compare mode. Handed to the
   // pipeline it would be refused (kInvalidRequest: only bodiless GET, HEAD and OPTIONS may be
