@@ -291,6 +291,9 @@ ResponseParser::Error ResponseParser::ParseFieldLines(std::string_view lines, bo
     const char* value_end = p;
     while (value_end > value && IsOws(value_end[-1])) --value_end;
     p += 2;
+    // A continuation line is refused before the field is judged: the field's value would be
+    // the two lines joined, so "Content-Length:" + " 1" is obs-fold, not an empty length.
+    if (IsOws(*p)) return Error::kObsFold;
     const std::string_view value_text(value, static_cast<size_t>(value_end - value));
     if (const Error error = ApplyField(name, value_text); error != Error::kNone) return error;
     if (!trailers) {
